@@ -1,0 +1,145 @@
+//! Use cases of Lapor: the only door through which the web pages, the JSON API, the CLI,
+//! channels and jobs read or change anything. Privacy projections happen here, once.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use lapor_domain::ValidationErrors;
+use lapor_store::{Db, StoreError};
+
+mod accounts;
+mod agencies;
+mod bootstrap;
+pub mod demo;
+mod reports;
+
+pub use accounts::{Session, SESSION_DAYS};
+pub use agencies::{AgencyImport, ImportError};
+pub use bootstrap::BootstrapProgress;
+pub use reports::{CategoryView, PublicReport, Receipt, Submission, TrackedReport};
+
+/// Re-exported so the outer layers need not depend on the store crate for these types.
+pub use lapor_store::{AgencyRecord, Backend, Page, PublicFilter, ReportRecord, StoredEvent, UserRecord};
+
+/// What a use case can answer besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input is wrong; every field is named.
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    /// Not there, or not for this caller to see (the two are deliberately indistinguishable).
+    #[error("not found")]
+    NotFound,
+    /// Wrong login or password (which one is not said).
+    #[error("login failed")]
+    LoginFailed,
+    /// The caller's role or scope does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// An idempotency key was reused for a different request.
+    #[error("idempotency key reused with a different request")]
+    IdempotencyKeyReused,
+    /// The record changed meanwhile; reload and try again.
+    #[error("conflict")]
+    Conflict,
+    /// The database failed; details are logged, never shown.
+    #[error("storage failure: {0}")]
+    Storage(#[from] StoreError),
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The source of "now", injected so deadline tests run in milliseconds.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until moved (tests).
+pub struct FixedClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl FixedClock {
+    #[must_use]
+    pub fn new(at: DateTime<Utc>) -> Self {
+        Self(std::sync::Mutex::new(at))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The application: storage plus the injected outside world. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    categories: Arc<Vec<CategoryView>>,
+}
+
+impl App {
+    /// Opens the database at `url`, migrates it and loads reference data into an empty one.
+    ///
+    /// # Errors
+    /// When the database cannot be opened or migrated.
+    pub async fn open(url: &str, clock: Arc<dyn Clock>, progress: &mut dyn BootstrapProgress) -> Result<Self> {
+        let db = Db::connect(url).await?;
+        db.migrate().await?;
+        bootstrap::load_reference_data(&db, progress).await?;
+        Self::with_db(db, clock).await
+    }
+
+    /// Wraps an already migrated and bootstrapped database.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn with_db(db: Db, clock: Arc<dyn Clock>) -> Result<Self> {
+        let categories = reports::load_categories(&db).await?;
+        Ok(Self { db, clock, categories: Arc::new(categories) })
+    }
+
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Ready when the database answers.
+    ///
+    /// # Errors
+    /// When it does not.
+    pub async fn ready(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The latest calendar date anywhere in Indonesia (WIT, UTC+9), so nothing that already
+    /// happened in Papua counts as "in the future".
+    #[must_use]
+    pub fn today_in_indonesia(&self) -> NaiveDate {
+        const WIT: i32 = 9 * 3600;
+        let offset = FixedOffset::east_opt(WIT).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
+        self.now().with_timezone(&offset).date_naive()
+    }
+}

@@ -1,0 +1,271 @@
+//! Filing, tracking and publishing reports.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lapor_domain::event::EventKind;
+use lapor_domain::region::{RegionCode, regions};
+use lapor_domain::report::{Channel, Classification, NewReport, ReportInput};
+use lapor_domain::status::Status;
+use lapor_domain::tracking::{ReportNumber, TrackingCode};
+use lapor_store::{Db, Page, PublicFilter, ReportRecord, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord, UserRecord};
+use serde::{Deserialize, Serialize};
+
+use crate::{App, AppError, Result};
+
+/// What a reporter gets back after filing: keep the tracking code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// Public report number, e.g. `0000042`.
+    pub number: String,
+    /// The reporter's private code, e.g. `K7QM-R2XD-9HTWB`.
+    pub tracking_code: String,
+    pub status: String,
+}
+
+impl std::fmt::Debug for Receipt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receipt").field("number", &self.number).field("status", &self.status).finish_non_exhaustive()
+    }
+}
+
+/// A filing: the input, where it came from and who sent it.
+pub struct Submission<'a> {
+    pub input: ReportInput<'a>,
+    pub channel: Channel,
+    /// The logged-in account filing it, if any.
+    pub account: Option<&'a UserRecord>,
+    /// `(Idempotency-Key, digest of the request body)` for replay-safe API calls.
+    pub idempotency: Option<(String, String)>,
+}
+
+/// A report as its reporter sees it: everything, with its full history.
+#[derive(Debug, Clone)]
+pub struct TrackedReport {
+    pub record: ReportRecord,
+    pub reporter: Option<ReporterRecord>,
+    pub history: Vec<StoredEvent>,
+}
+
+/// A report as the public sees it. Built only from a published, non-confidential report,
+/// and carrying the reporter's name only when the report is not anonymous: the single place
+/// where the privacy rules meet the public surface.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicReport {
+    pub number: String,
+    pub classification: Classification,
+    pub title: String,
+    pub body: String,
+    pub incident_date: Option<NaiveDate>,
+    pub region_code: String,
+    pub region_name: Option<String>,
+    pub address: Option<String>,
+    pub category: Option<String>,
+    pub agency: Option<String>,
+    pub agency_name: Option<String>,
+    pub status: Status,
+    pub anonymous: bool,
+    /// `None` for anonymous reports (and when no name was given).
+    pub reporter_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The public part of the history (empty in lists).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<PublicEvent>,
+}
+
+/// One public history entry: what happened and when, never who (officers are named by role).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicEvent {
+    pub at: DateTime<Utc>,
+    pub actor_role: lapor_domain::status::ActorRole,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+impl PublicReport {
+    fn project(record: ReportRecord, reporter: Option<&ReporterRecord>, history: Vec<StoredEvent>) -> Option<Self> {
+        let r = record.report;
+        if !r.is_public() {
+            return None;
+        }
+        let reporter_name = r.privacy.public_reporter_name(reporter.and_then(|p| p.name.as_deref())).map(str::to_owned);
+        Some(Self {
+            number: r.number.to_string(),
+            classification: r.classification,
+            region_name: regions().full_name(&r.location.region),
+            region_code: r.location.region.as_str().to_owned(),
+            title: r.title,
+            body: r.body,
+            incident_date: r.incident_date,
+            address: r.location.address,
+            category: r.category,
+            agency: r.agency,
+            agency_name: record.agency_name,
+            status: r.status,
+            anonymous: r.privacy.anonymous,
+            reporter_name,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            history: history
+                .into_iter()
+                .filter(|e| e.event.kind.visible_to_public())
+                .map(|e| PublicEvent { at: e.event.at, actor_role: e.event.actor.role, kind: e.event.kind })
+                .collect(),
+        })
+    }
+}
+
+/// A category for pickers and the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryView {
+    pub code: String,
+    pub parent: Option<String>,
+    pub name_id: String,
+    pub name_en: String,
+}
+
+pub(crate) async fn load_categories(db: &Db) -> Result<Vec<CategoryView>> {
+    Ok(db
+        .list_categories()
+        .await?
+        .into_iter()
+        .map(|(code, parent, name_id, name_en)| CategoryView { code, parent, name_id, name_en })
+        .collect())
+}
+
+impl App {
+    /// Files a report from any channel: validates everything, then stores the report, its
+    /// first event and the idempotency record in one transaction.
+    ///
+    /// # Errors
+    /// [`AppError::Invalid`] naming every bad field; [`AppError::IdempotencyKeyReused`].
+    pub async fn submit(&self, submission: Submission<'_>) -> Result<Receipt> {
+        let agency_known = match submission.input.agency.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(code) => self.db.find_agency(&code.to_lowercase()).await?.is_some(),
+            None => true,
+        };
+        let report = NewReport::validate(
+            &submission.input,
+            submission.channel,
+            self.today_in_indonesia(),
+            |code| self.categories.iter().any(|c| c.code == code),
+            |_| agency_known,
+        )?;
+        let tracking = TrackingCode::generate(&mut rand::rng());
+        let receipt = |number: ReportNumber| Receipt {
+            number: number.to_string(),
+            tracking_code: tracking.to_string(),
+            status: Status::Unverified.code().to_owned(),
+        };
+        let receipt_json = |number: ReportNumber| serde_json::to_string(&receipt(number)).unwrap_or_default();
+        let record = SubmitRecord {
+            report: &report,
+            tracking_hash: tracking.digest(),
+            reporter_user_id: submission.account.map(|u| u.id),
+            at: self.now(),
+            idempotency: submission.idempotency,
+            receipt: &receipt_json,
+        };
+        match self.db.submit_report(&record).await? {
+            SubmitOutcome::Created(number) => {
+                tracing::info!(report = %number, channel = submission.channel.code(), "report received");
+                Ok(receipt(number))
+            }
+            SubmitOutcome::Replayed(json) => {
+                serde_json::from_str(&json).map_err(|_| AppError::Storage(lapor_store::StoreError::Corrupt("idempotency_keys.response")))
+            }
+            SubmitOutcome::KeyReused => Err(AppError::IdempotencyKeyReused),
+        }
+    }
+
+    /// The report behind a tracking code, as its reporter sees it. A malformed and an unknown
+    /// code look the same to the caller.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`].
+    pub async fn track(&self, code: &str) -> Result<TrackedReport> {
+        let code = TrackingCode::parse(code).ok_or(AppError::NotFound)?;
+        let record = self.db.find_report_by_tracking(&code.digest()).await?.ok_or(AppError::NotFound)?;
+        self.tracked(record).await
+    }
+
+    async fn tracked(&self, record: ReportRecord) -> Result<TrackedReport> {
+        let number = record.report.number;
+        let history = self
+            .db
+            .list_events(number, false)
+            .await?
+            .into_iter()
+            .filter(|e| e.event.kind.visible_to_reporter())
+            .collect();
+        let reporter = self.db.find_reporter(number).await?;
+        Ok(TrackedReport { record, reporter, history })
+    }
+
+    /// A report filed from `account`, with its history.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] when it does not exist or was filed by someone else.
+    pub async fn my_report(&self, account: &UserRecord, number: ReportNumber) -> Result<TrackedReport> {
+        let record = self.db.find_report(number).await?.ok_or(AppError::NotFound)?;
+        if record.report.reporter_user_id != Some(account.id) {
+            return Err(AppError::NotFound);
+        }
+        self.tracked(record).await
+    }
+
+    /// Reports filed from `account`, newest first.
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn my_reports(&self, account: &UserRecord) -> Result<Vec<ReportRecord>> {
+        Ok(self.db.list_reports_of_user(account.id).await?)
+    }
+
+    /// The public list: published, non-confidential reports only.
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn public_reports(&self, filter: &PublicFilter) -> Result<Page<PublicReport>> {
+        let page = self.db.list_public_reports(filter).await?;
+        Ok(Page {
+            items: page.items.into_iter().filter_map(|r| PublicReport::project(r, None, Vec::new())).collect(),
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// One public report with its public history.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] also for reports that exist but are not public.
+    pub async fn public_report(&self, number: ReportNumber) -> Result<PublicReport> {
+        let record = self.db.find_report(number).await?.ok_or(AppError::NotFound)?;
+        if !record.report.is_public() {
+            return Err(AppError::NotFound);
+        }
+        let reporter = self.db.find_reporter(number).await?;
+        let history = self.db.list_events(number, true).await?;
+        PublicReport::project(record, reporter.as_ref(), history).ok_or(AppError::NotFound)
+    }
+
+    /// The category tree.
+    #[must_use]
+    pub fn categories(&self) -> &[CategoryView] {
+        &self.categories
+    }
+
+    /// Parses a region filter: unknown codes are an input error, not an empty page.
+    ///
+    /// # Errors
+    /// [`AppError::Invalid`] on the `region` field.
+    pub fn region_filter(raw: Option<&str>) -> Result<Option<RegionCode>> {
+        use lapor_domain::validation::Problem;
+        let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+        match RegionCode::parse(raw) {
+            Ok(code) if regions().get(&code).is_some() => Ok(Some(code)),
+            Ok(_) => Err(lapor_domain::ValidationErrors::single("region", Problem::UnknownRegion).into()),
+            Err(_) => Err(lapor_domain::ValidationErrors::single("region", Problem::InvalidRegion).into()),
+        }
+    }
+}

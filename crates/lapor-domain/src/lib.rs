@@ -1,0 +1,17 @@
+//! Pure domain core of Lapor: no I/O, no async, no SQL.
+//!
+//! Everything here is deterministic given its inputs (time and randomness are passed in),
+//! so the web, API, CLI, channels and jobs all share one set of rules.
+
+pub mod agency;
+pub mod category;
+pub mod event;
+pub mod privacy;
+pub mod region;
+pub mod report;
+pub mod status;
+pub mod tracking;
+pub mod user;
+pub mod validation;
+
+pub use validation::{FieldError, Problem, ValidationErrors};

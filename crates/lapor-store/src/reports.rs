@@ -1,0 +1,486 @@
+//! Reports, their reporters and their append-only history.
+
+use chrono::{DateTime, Utc};
+use lapor_domain::event::{Actor, Event, EventKind};
+use lapor_domain::privacy::Privacy;
+use lapor_domain::region::RegionCode;
+use lapor_domain::report::{Channel, Classification, Location, NewReport, Report};
+use lapor_domain::status::{ActorRole, Status};
+use lapor_domain::tracking::ReportNumber;
+
+use crate::{Db, Result, StoreError, escape_like, in_tx, on_pool, parse_date, parse_ts, ts};
+
+/// A validated report to store in one transaction with its first event.
+pub struct SubmitRecord<'a> {
+    pub report: &'a NewReport,
+    /// Digest of the tracking code (see `TrackingCode::digest`).
+    pub tracking_hash: String,
+    pub reporter_user_id: Option<i64>,
+    pub at: DateTime<Utc>,
+    /// `(key, request digest)` of an API call that may be replayed.
+    pub idempotency: Option<(String, String)>,
+    /// The answer to replay for the idempotency key, given the new report's number.
+    pub receipt: &'a (dyn Fn(ReportNumber) -> String + Sync),
+}
+
+/// What a submission did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Created(ReportNumber),
+    /// The idempotency key was seen before with the same request: here is the first answer.
+    Replayed(String),
+    /// The idempotency key was seen before with a different request.
+    KeyReused,
+}
+
+/// A stored report with the names a page needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRecord {
+    pub report: Report,
+    pub agency_name: Option<String>,
+    pub target_agency_name: Option<String>,
+}
+
+/// Contact data of a reporter (personal data: never logged, never public).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ReporterRecord {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl std::fmt::Debug for ReporterRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReporterRecord(…)")
+    }
+}
+
+/// One history entry with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub event: Event,
+}
+
+/// A workflow step to record: the status moves only if it still is `from`.
+#[derive(Debug, Clone)]
+pub struct TransitionRecord {
+    pub number: ReportNumber,
+    pub from: Status,
+    pub to: Status,
+    /// The agency now responsible, by code (unchanged when `None`).
+    pub agency: Option<String>,
+    pub event: Event,
+}
+
+/// Filters of the public list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct PublicFilter {
+    pub q: Option<String>,
+    pub status: Option<Status>,
+    pub category: Option<String>,
+    pub region: Option<RegionCode>,
+    pub agency: Option<String>,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// One page of results.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    classification: String,
+    title: String,
+    body: String,
+    incident_date: Option<String>,
+    region_code: String,
+    address: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    category: Option<String>,
+    target_agency: Option<String>,
+    target_agency_name: Option<String>,
+    agency: Option<String>,
+    agency_name: Option<String>,
+    anonymous: bool,
+    confidential: bool,
+    channel: String,
+    status: String,
+    reporter_user_id: Option<i64>,
+    created_at: String,
+    updated_at: String,
+}
+
+const SELECT_REPORT: &str = "SELECT r.id, r.classification, r.title, r.body, r.incident_date, r.region_code, r.address, \
+     r.latitude, r.longitude, r.category, t.code AS target_agency, t.name AS target_agency_name, \
+     a.code AS agency, a.name AS agency_name, r.anonymous, r.confidential, r.channel, r.status, \
+     r.reporter_user_id, r.created_at, r.updated_at \
+     FROM reports r LEFT JOIN agencies t ON t.id = r.target_agency_id LEFT JOIN agencies a ON a.id = r.agency_id";
+
+impl TryFrom<ReportRow> for ReportRecord {
+    type Error = StoreError;
+    fn try_from(r: ReportRow) -> Result<Self> {
+        let coordinates = r.latitude.zip(r.longitude);
+        let report = Report {
+            number: ReportNumber(r.id),
+            classification: Classification::from_code(&r.classification).ok_or(StoreError::Corrupt("reports.classification"))?,
+            title: r.title,
+            body: r.body,
+            incident_date: r.incident_date.as_deref().map(|d| parse_date(d, "reports.incident_date")).transpose()?,
+            location: Location {
+                region: RegionCode::parse(&r.region_code).map_err(|_| StoreError::Corrupt("reports.region_code"))?,
+                address: r.address,
+                coordinates,
+            },
+            category: r.category,
+            target_agency: r.target_agency,
+            agency: r.agency,
+            privacy: Privacy { anonymous: r.anonymous, confidential: r.confidential },
+            channel: Channel::from_code(&r.channel).ok_or(StoreError::Corrupt("reports.channel"))?,
+            status: Status::from_code(&r.status).ok_or(StoreError::Corrupt("reports.status"))?,
+            reporter_user_id: r.reporter_user_id,
+            created_at: parse_ts(&r.created_at, "reports.created_at")?,
+            updated_at: parse_ts(&r.updated_at, "reports.updated_at")?,
+        };
+        Ok(Self { report, agency_name: r.agency_name, target_agency_name: r.target_agency_name })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    at: String,
+    actor_role: String,
+    actor_user_id: Option<i64>,
+    data: String,
+}
+
+impl TryFrom<EventRow> for StoredEvent {
+    type Error = StoreError;
+    fn try_from(r: EventRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            event: Event {
+                at: parse_ts(&r.at, "report_events.at")?,
+                actor: Actor {
+                    role: ActorRole::from_code(&r.actor_role).ok_or(StoreError::Corrupt("report_events.actor_role"))?,
+                    user_id: r.actor_user_id,
+                },
+                kind: serde_json::from_str(&r.data).map_err(|_| StoreError::Corrupt("report_events.data"))?,
+            },
+        })
+    }
+}
+
+/// Lower-cased words of `text` joined by single spaces: what `search_text` holds and what
+/// search terms are matched against, identically on both backends.
+#[must_use]
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn search_text(report: &NewReport) -> String {
+    let mut words = search_words(&report.title);
+    words.extend(search_words(&report.body));
+    if let Some(address) = &report.location.address {
+        words.extend(search_words(address));
+    }
+    format!(" {} ", words.join(" "))
+}
+
+/// Appends one event inside the transaction `$tx`: the only way history grows. (A macro
+/// rather than a generic function: sqlx's executor bounds do not stay `Send` through a
+/// generic async fn.)
+macro_rules! append_event {
+    ($tx:expr, $report_id:expr, $event:expr) => {{
+        let event: &Event = $event;
+        let data = serde_json::to_string(&event.kind).map_err(|_| StoreError::Corrupt("report_events.data"))?;
+        sqlx::query(
+            "INSERT INTO report_events (report_id, at, actor_role, actor_user_id, kind, data, public) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($report_id)
+        .bind(ts(event.at))
+        .bind(event.actor.role.code())
+        .bind(event.actor.user_id)
+        .bind(event.kind.code())
+        .bind(data)
+        .bind(event.kind.visible_to_public())
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+impl Db {
+    /// Stores a report, its reporter's contact, its `submitted` event and the idempotency
+    /// record in one transaction: all of it or nothing.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownReference`] for an unknown region, category or agency; database
+    /// failures.
+    pub async fn submit_report(&self, record: &SubmitRecord<'_>) -> Result<SubmitOutcome> {
+        match self.try_submit(record).await {
+            // Two concurrent calls with one key: the loser sees the winner's answer.
+            Err(StoreError::Conflict("idempotency_key")) => self.try_submit(record).await,
+            other => other,
+        }
+    }
+
+    async fn try_submit(&self, record: &SubmitRecord<'_>) -> Result<SubmitOutcome> {
+        let report = record.report;
+        let outcome = in_tx!(self, tx => 'tx: {
+            if let Some((key, request_hash)) = &record.idempotency {
+                let seen: Option<(String, String)> =
+                    sqlx::query_as("SELECT request_hash, response FROM idempotency_keys WHERE key = $1")
+                        .bind(key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some((seen_hash, response)) = seen {
+                    break 'tx if &seen_hash == request_hash { SubmitOutcome::Replayed(response) } else { SubmitOutcome::KeyReused };
+                }
+            }
+            let target_agency_id: Option<i64> = match &report.target_agency {
+                None => None,
+                Some(code) => Some(
+                    sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StoreError::UnknownReference("agency"))?,
+                ),
+            };
+            let at = ts(record.at);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reports (tracking_hash, classification, title, body, incident_date, region_code, address, \
+                 latitude, longitude, category, target_agency_id, agency_id, anonymous, confidential, channel, status, \
+                 reporter_user_id, search_text, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+            )
+            .bind(&record.tracking_hash)
+            .bind(report.classification.code())
+            .bind(&report.title)
+            .bind(&report.body)
+            .bind(report.incident_date.map(|d| d.format("%Y-%m-%d").to_string()))
+            .bind(report.location.region.as_str())
+            .bind(report.location.address.as_deref())
+            .bind(report.location.coordinates.map(|c| c.0))
+            .bind(report.location.coordinates.map(|c| c.1))
+            .bind(report.category.as_deref())
+            .bind(target_agency_id)
+            .bind(report.privacy.anonymous)
+            .bind(report.privacy.confidential)
+            .bind(report.channel.code())
+            .bind(Status::Unverified.code())
+            .bind(record.reporter_user_id)
+            .bind(search_text(report))
+            .bind(&at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::UnknownReference("region_code or category"),
+                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict("tracking_hash"),
+                _ => StoreError::Sql(e),
+            })?;
+            let contact = &report.contact;
+            if !contact.is_empty() {
+                sqlx::query("INSERT INTO reporters (report_id, name, email, phone) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(contact.name.as_deref())
+                    .bind(contact.email.as_ref().map(|e| e.as_str()))
+                    .bind(contact.phone.as_ref().map(|p| p.as_str()))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let event = Event {
+                at: record.at,
+                actor: Actor::reporter(record.reporter_user_id),
+                kind: EventKind::Submitted { channel: report.channel },
+            };
+            append_event!(tx, id, &event);
+            let number = ReportNumber(id);
+            if let Some((key, request_hash)) = &record.idempotency {
+                sqlx::query("INSERT INTO idempotency_keys (key, request_hash, report_id, response, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(key)
+                    .bind(request_hash)
+                    .bind(id)
+                    .bind((record.receipt)(number))
+                    .bind(&at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(crate::conflict_on("idempotency_key"))?;
+            }
+            SubmitOutcome::Created(number)
+        });
+        Ok(outcome)
+    }
+
+    /// # Errors
+    /// On database failure.
+    pub async fn find_report(&self, number: ReportNumber) -> Result<Option<ReportRecord>> {
+        let sql = format!("{SELECT_REPORT} WHERE r.id = $1");
+        let row: Option<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number.0).fetch_optional(pool).await?);
+        row.map(ReportRecord::try_from).transpose()
+    }
+
+    /// # Errors
+    /// On database failure.
+    pub async fn find_report_by_tracking(&self, tracking_hash: &str) -> Result<Option<ReportRecord>> {
+        let sql = format!("{SELECT_REPORT} WHERE r.tracking_hash = $1");
+        let row: Option<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tracking_hash).fetch_optional(pool).await?);
+        row.map(ReportRecord::try_from).transpose()
+    }
+
+    /// The report's history, oldest first; `public_only` keeps what the public may see.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn list_events(&self, number: ReportNumber, public_only: bool) -> Result<Vec<StoredEvent>> {
+        const ALL: &str = "SELECT id, at, actor_role, actor_user_id, data FROM report_events WHERE report_id = $1 ORDER BY id";
+        const PUBLIC: &str =
+            "SELECT id, at, actor_role, actor_user_id, data FROM report_events WHERE report_id = $1 AND public = $2 ORDER BY id";
+        let rows: Vec<EventRow> = on_pool!(self, pool => if public_only {
+            sqlx::query_as(PUBLIC).bind(number.0).bind(true).fetch_all(pool).await?
+        } else {
+            sqlx::query_as(ALL).bind(number.0).fetch_all(pool).await?
+        });
+        rows.into_iter().map(StoredEvent::try_from).collect()
+    }
+
+    /// Who filed the report: the contact given with it, else the filing account's.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn find_reporter(&self, number: ReportNumber) -> Result<Option<ReporterRecord>> {
+        let sql = "SELECT COALESCE(p.name, u.name), COALESCE(p.email, u.email), COALESCE(p.phone, u.phone) \
+                   FROM reports r LEFT JOIN reporters p ON p.report_id = r.id LEFT JOIN users u ON u.id = r.reporter_user_id \
+                   WHERE r.id = $1";
+        let row: Option<(Option<String>, Option<String>, Option<String>)> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(number.0).fetch_optional(pool).await?);
+        Ok(row
+            .filter(|(n, e, p)| n.is_some() || e.is_some() || p.is_some())
+            .map(|(name, email, phone)| ReporterRecord { name, email, phone }))
+    }
+
+    /// Records a workflow step: appends its event and moves the status, only if the report
+    /// is still in `from` (so two officers cannot both act on the same state).
+    ///
+    /// # Errors
+    /// [`StoreError::Stale`] when the status changed meanwhile; unknown agency; database failure.
+    pub async fn record_transition(&self, step: &TransitionRecord) -> Result<()> {
+        in_tx!(self, tx => {
+            let agency_id: Option<i64> = match &step.agency {
+                None => None,
+                Some(code) => Some(
+                    sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StoreError::UnknownReference("agency"))?,
+                ),
+            };
+            let updated = sqlx::query(
+                "UPDATE reports SET status = $1, agency_id = COALESCE($2, agency_id), updated_at = $3 WHERE id = $4 AND status = $5",
+            )
+            .bind(step.to.code())
+            .bind(agency_id)
+            .bind(ts(step.event.at))
+            .bind(step.number.0)
+            .bind(step.from.code())
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() != 1 {
+                return Err(StoreError::Stale);
+            }
+            append_event!(tx, step.number.0, &step.event);
+        });
+        Ok(())
+    }
+
+    /// Published, non-confidential reports matching `filter`, newest first.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn list_public_reports(&self, filter: &PublicFilter) -> Result<Page<ReportRecord>> {
+        let mut conditions = vec!["r.confidential = $1".to_owned()];
+        let mut params: Vec<String> = Vec::new();
+        let next = |params: &mut Vec<String>, value: String| {
+            params.push(value);
+            format!("${}", params.len() + 1)
+        };
+        let published: Vec<&str> = Status::ALL.iter().filter(|s| s.is_published()).map(|s| s.code()).collect();
+        let placeholders: Vec<String> = published.iter().map(|s| next(&mut params, (*s).to_owned())).collect();
+        conditions.push(format!("r.status IN ({})", placeholders.join(", ")));
+        if let Some(status) = filter.status {
+            let p = next(&mut params, status.code().to_owned());
+            conditions.push(format!("r.status = {p}"));
+        }
+        if let Some(category) = &filter.category {
+            let exact = next(&mut params, category.clone());
+            let below = next(&mut params, format!("{}.%", escape_like(category)));
+            conditions.push(format!("(r.category = {exact} OR r.category LIKE {below} ESCAPE '\\')"));
+        }
+        if let Some(region) = &filter.region {
+            let exact = next(&mut params, region.as_str().to_owned());
+            let below = next(&mut params, format!("{}.%", escape_like(region.as_str())));
+            conditions.push(format!("(r.region_code = {exact} OR r.region_code LIKE {below} ESCAPE '\\')"));
+        }
+        if let Some(agency) = &filter.agency {
+            let p = next(&mut params, agency.clone());
+            conditions.push(format!(
+                "r.agency_id IN (SELECT a.id FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id WHERE a.code = {p} OR p.code = {p})"
+            ));
+        }
+        for word in filter.q.as_deref().map(search_words).unwrap_or_default().into_iter().take(8) {
+            let p = next(&mut params, format!("%{}%", escape_like(&word)));
+            conditions.push(format!("r.search_text LIKE {p} ESCAPE '\\'"));
+        }
+        let where_clause = conditions.join(" AND ");
+        let per_page = filter.per_page.clamp(1, 100);
+        let page = filter.page.max(1);
+        let offset = i64::from(page - 1) * i64::from(per_page);
+        let count_sql = format!("SELECT COUNT(*) FROM reports r WHERE {where_clause}");
+        let list_sql = format!(
+            "{SELECT_REPORT} WHERE {where_clause} ORDER BY r.created_at DESC, r.id DESC LIMIT {per_page} OFFSET {offset}"
+        );
+        let (total, rows): (i64, Vec<ReportRow>) = on_pool!(self, pool => {
+            let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(false);
+            let mut list = sqlx::query_as(sqlx::AssertSqlSafe(list_sql)).bind(false);
+            for p in &params {
+                count = count.bind(p.as_str());
+                list = list.bind(p.as_str());
+            }
+            (count.fetch_one(pool).await?, list.fetch_all(pool).await?)
+        });
+        let items = rows.into_iter().map(ReportRecord::try_from).collect::<Result<_>>()?;
+        Ok(Page { items, total, page, per_page })
+    }
+
+    /// Reports filed from an account, newest first.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn list_reports_of_user(&self, user_id: i64) -> Result<Vec<ReportRecord>> {
+        let sql = format!("{SELECT_REPORT} WHERE r.reporter_user_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 200");
+        let rows: Vec<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(pool).await?);
+        rows.into_iter().map(ReportRecord::try_from).collect()
+    }
+
+    /// # Errors
+    /// On database failure.
+    pub async fn count_reports(&self) -> Result<i64> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(pool).await?);
+        Ok(n)
+    }
+}

@@ -1,0 +1,158 @@
+//! Errors of the HTTP layer: `application/problem+json` for the API, an HTML page for
+//! browsers. A 5xx is logged with its cause and shows nothing internal.
+
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use lapor_app::AppError;
+use lapor_domain::ValidationErrors;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::i18n::Tr;
+
+/// One invalid field in a problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field, as named in the request (`reporter.email`, `Idempotency-Key`, …).
+    pub field: String,
+    /// Stable machine code: `required`, `too_short`, `too_long`, `unknown_region`, …
+    pub code: String,
+    /// Human message in the requested language.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<usize>,
+}
+
+/// RFC 9457 problem details, with Lapor's stable `code` and per-field `errors`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:lapor:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine code of the problem: `invalid_input`, `malformed_json`, `not_found`, …
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// An API failure rendered as `application/problem+json`.
+#[derive(Debug)]
+pub struct ApiError(pub Problem);
+
+impl ApiError {
+    #[must_use]
+    pub fn new(status: StatusCode, code: &str, title: &str, detail: Option<String>) -> Self {
+        Self(Problem {
+            kind: format!("urn:lapor:problem:{code}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: code.to_owned(),
+            errors: Vec::new(),
+        })
+    }
+
+    /// 422 naming every invalid field.
+    #[must_use]
+    pub fn invalid(errors: &ValidationErrors, tr: Tr) -> Self {
+        let mut api = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", tr.problem_invalid_title(), Some(tr.problem_invalid_detail().to_owned()));
+        api.0.errors = errors.0.iter().map(|e| field_problem(e.field, e.problem, tr)).collect();
+        api
+    }
+
+    /// A 4xx about one field with a free-form code (JSON syntax, headers).
+    #[must_use]
+    pub fn field(status: StatusCode, code: &str, title: &str, field: &str, message: String) -> Self {
+        let mut api = Self::new(status, code, title, Some(message.clone()));
+        api.0.errors = vec![FieldProblem { field: field.to_owned(), code: code.to_owned(), message, min: None, max: None }];
+        api
+    }
+
+    #[must_use]
+    pub fn from_app(error: AppError, tr: Tr) -> Self {
+        match error {
+            AppError::Invalid(errors) => Self::invalid(&errors, tr),
+            AppError::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", tr.problem_not_found(), Some(tr.problem_not_found_detail().to_owned())),
+            AppError::IdempotencyKeyReused => Self::field(
+                StatusCode::CONFLICT,
+                "idempotency_key_reused",
+                tr.problem_idempotency_reused(),
+                "Idempotency-Key",
+                tr.problem_idempotency_reused().to_owned(),
+            ),
+            AppError::LoginFailed => Self::new(StatusCode::UNAUTHORIZED, "login_failed", tr.problem_login_failed(), None),
+            AppError::Forbidden => Self::new(StatusCode::FORBIDDEN, "forbidden", tr.problem_forbidden(), None),
+            AppError::Conflict => Self::new(StatusCode::CONFLICT, "conflict", tr.problem_conflict(), None),
+            AppError::Storage(e) => {
+                tracing::error!(error = %e, "storage failure");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", tr.problem_internal(), None)
+            }
+        }
+    }
+}
+
+pub fn field_problem(field: &str, problem: lapor_domain::validation::Problem, tr: Tr) -> FieldProblem {
+    use lapor_domain::validation::Problem as P;
+    let (min, max) = match problem {
+        P::TooShort { min } => (Some(min), None),
+        P::TooLong { max } => (None, Some(max)),
+        _ => (None, None),
+    };
+    FieldProblem { field: field.to_owned(), code: problem.code().to_owned(), message: tr.problem(field, problem), min, max }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_string(&self.0).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+    }
+}
+
+/// A failure while serving a page: a plain HTML page with the message in the visitor's
+/// language.
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    pub tr: Tr,
+    pub message: String,
+}
+
+impl PageError {
+    #[must_use]
+    pub fn from_app(error: AppError, tr: Tr) -> Self {
+        let api = ApiError::from_app(error, tr);
+        let status = StatusCode::from_u16(api.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let message = api.0.detail.unwrap_or(api.0.title);
+        Self { status, tr, message }
+    }
+
+    #[must_use]
+    pub fn not_found(tr: Tr) -> Self {
+        Self { status: StatusCode::NOT_FOUND, tr, message: tr.problem_not_found_detail().to_owned() }
+    }
+
+    #[must_use]
+    pub fn csrf(tr: Tr) -> Self {
+        Self { status: StatusCode::FORBIDDEN, tr, message: tr.problem_csrf().to_owned() }
+    }
+
+    /// A template failed to render: a bug, logged, shown as a generic failure.
+    pub fn render(error: &askama::Error, tr: Tr) -> Self {
+        tracing::error!(error = %error, "template failed");
+        Self { status: StatusCode::INTERNAL_SERVER_ERROR, tr, message: tr.problem_internal().to_owned() }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = crate::pages::error_page(self.tr, self.status, &self.message);
+        (self.status, Html(page)).into_response()
+    }
+}

@@ -1,0 +1,132 @@
+//! Per-request context: language, CSRF token, logged-in account.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use lapor_app::UserRecord;
+use lapor_domain::tracking::hex;
+use rand::RngCore;
+
+use crate::AppState;
+use crate::i18n::{Lang, Tr};
+
+pub const LANG_COOKIE: &str = "lapor_lang";
+pub const CSRF_COOKIE: &str = "lapor_csrf";
+pub const SESSION_COOKIE: &str = "lapor_session";
+
+/// The value of cookie `name`, if sent.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(k, v)| (k == name).then_some(v))
+}
+
+/// A `Set-Cookie` header value; `max_age` 0 deletes the cookie.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The synchronizer token of this browser, rendered as a hidden input in every form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsrfToken(pub String);
+
+fn query_lang(query: Option<&str>) -> Option<Lang> {
+    query?.split('&').filter_map(|kv| kv.split_once('=')).find_map(|(k, v)| (k == "lang").then(|| Lang::from_code(v)).flatten())
+}
+
+/// Works out the language (`?lang=`, then cookie, then `Accept-Language`, then Indonesian)
+/// and makes sure the browser has a CSRF token; remembers both in cookies.
+pub async fn remember_language_and_csrf(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let chosen = query_lang(req.uri().query());
+    let lang = chosen
+        .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(Lang::from_code))
+        .or_else(|| req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+        .unwrap_or_default();
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_owned);
+    let is_api = req.uri().path().starts_with("/api/");
+    let (token, fresh) = match existing {
+        Some(token) => (token, false),
+        None => {
+            let mut bytes = [0u8; 16];
+            rand::rng().fill_bytes(&mut bytes);
+            (hex(&bytes), !is_api)
+        }
+    };
+    req.extensions_mut().insert(lang);
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(req).await;
+    let secure = state.config.secure_cookies;
+    if let Some(lang) = chosen {
+        response.headers_mut().append(header::SET_COOKIE, set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, secure));
+    }
+    if fresh {
+        response.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &token, 24 * 3600, secure));
+    }
+    response
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Lang>().copied().unwrap_or_default())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Tr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Tr(parts.extensions.get::<Lang>().copied().unwrap_or_default()))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<CsrfToken>().cloned().unwrap_or_else(|| CsrfToken(String::new())))
+    }
+}
+
+/// Whether a form post is genuine: the hidden token equals the browser's cookie, and the
+/// browser does not say the request came from another site. The token alone covers old
+/// browsers (Opera Mini, KaiOS) that send neither `Origin` nor `Sec-Fetch-Site`.
+pub fn csrf_ok(parts: &Parts, form_token: &str) -> bool {
+    if parts.method == Method::GET || parts.method == Method::HEAD {
+        return true;
+    }
+    if parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return false;
+    }
+    if let (Some(origin), Some(host)) = (
+        parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) && origin != "null"
+        && origin.split("://").nth(1) != Some(host)
+    {
+        return false;
+    }
+    let Some(cookie_token) = cookie(&parts.headers, CSRF_COOKIE) else { return false };
+    // Constant-time comparison: the loop always runs over the full length.
+    cookie_token.len() == form_token.len()
+        && cookie_token.bytes().zip(form_token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// The logged-in account, if any.
+#[derive(Clone)]
+pub struct CurrentUser(pub Option<UserRecord>);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = crate::error::PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(Self(None)) };
+        let user = state.app.session_user(token).await.map_err(|e| crate::error::PageError::from_app(e, Tr(Lang::Id)))?;
+        Ok(Self(user))
+    }
+}
