@@ -32,7 +32,7 @@ impl Privacy {
 
     /// The reporter's name as the public (and the reported party) may see it.
     #[must_use]
-    pub fn public_reporter_name<'a>(self, name: Option<&'a str>) -> Option<&'a str> {
+    pub fn public_reporter_name(self, name: Option<&str>) -> Option<&str> {
         if self.anonymous || self.confidential { None } else { name }
     }
 }

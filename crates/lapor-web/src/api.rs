@@ -395,11 +395,8 @@ fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8], 
         }
         let message = inner.to_string();
         let unknown = message.starts_with("unknown field");
-        let field = match (unknown, message.split('`').nth(1)) {
-            (true, Some(name)) if path == "." => name.to_owned(),
-            (true, Some(name)) => format!("{path}.{name}"),
-            _ => path,
-        };
+        // The path already names an unknown key; a wrong top-level shape is about the body.
+        let field = if path == "." || path.starts_with('[') { "body".to_owned() } else { path };
         let code = if unknown { "unknown_field" } else { "invalid_type" };
         let mut api = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", tr.problem_invalid_title(), Some(tr.problem_invalid_detail().to_owned()));
         api.0.errors = vec![FieldProblem { field, code: code.to_owned(), message, min: None, max: None }];

@@ -43,19 +43,19 @@ pub struct Problem {
 
 /// An API failure rendered as `application/problem+json`.
 #[derive(Debug)]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
 
 impl ApiError {
     #[must_use]
     pub fn new(status: StatusCode, code: &str, title: &str, detail: Option<String>) -> Self {
-        Self(Problem {
+        Self(Box::new(Problem {
             kind: format!("urn:lapor:problem:{code}"),
             title: title.to_owned(),
             status: status.as_u16(),
             detail,
             code: code.to_owned(),
             errors: Vec::new(),
-        })
+        }))
     }
 
     /// 422 naming every invalid field.
@@ -129,7 +129,8 @@ impl PageError {
     pub fn from_app(error: AppError, tr: Tr) -> Self {
         let api = ApiError::from_app(error, tr);
         let status = StatusCode::from_u16(api.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let message = api.0.detail.unwrap_or(api.0.title);
+        let problem = *api.0;
+        let message = problem.detail.unwrap_or(problem.title);
         Self { status, tr, message }
     }
 

@@ -174,8 +174,8 @@ impl RegionCode {
         out
     }
 
-    /// True if `self` is `ancestor` itself or lies inside it (`62.71.01.1001` is within `62`,
-    /// `62.71` and `62.71.01.1001`, but not within `62.7`-anything else).
+    /// True if `self` is `ancestor` itself or lies inside it: `62.71.01.1001` is within `62`,
+    /// `62.71`, `62.71.01` and itself, but not within `62.72` or `62.71.02`.
     ///
     /// Inclusive on purpose: "is this report inside the officer's region?" must be true when the
     /// report is filed at the officer's own region. Use [`is_descendant_of`](Self::is_descendant_of)

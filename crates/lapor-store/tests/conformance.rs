@@ -1,0 +1,88 @@
+//! Conformance suite of the storage seam: every public function of `Db`, written once as a
+//! scenario and run on SQLite (always, a temporary file per test) and on PostgreSQL (a fresh
+//! schema per test) when `LAPOR_TEST_DATABASE_URL` is set, e.g.
+//!
+//! ```sh
+//! psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE lapor_ci'
+//! LAPOR_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/lapor_ci cargo test -p lapor-store --test conformance
+//! ```
+//!
+//! Without the variable each `*_postgres` test prints why it was skipped and passes.
+
+#[path = "conformance/accounts.rs"]
+mod accounts;
+#[path = "conformance/concurrency.rs"]
+mod concurrency;
+#[path = "conformance/fixtures.rs"]
+mod fixtures;
+#[path = "conformance/harness.rs"]
+mod harness;
+#[path = "conformance/public_list.rs"]
+mod public_list;
+#[path = "conformance/reference.rs"]
+mod reference;
+#[path = "conformance/reports.rs"]
+mod reports;
+
+use lapor_store::{Backend, Db};
+
+use crate::harness::{Ctx, conformance};
+
+conformance! {
+    reference::connect_and_migrate => connect_and_migrate_sqlite, connect_and_migrate_postgres;
+    reference::close_ends_the_handle => close_sqlite, close_postgres;
+    reference::categories => categories_sqlite, categories_postgres;
+    reference::regions_with_progress => regions_sqlite, regions_postgres;
+    reference::full_region_table => full_region_table_sqlite, full_region_table_postgres;
+    accounts::agencies => agencies_sqlite, agencies_postgres;
+    accounts::users => users_sqlite, users_postgres;
+    accounts::sessions => sessions_sqlite, sessions_postgres;
+    reports::submit_round_trip => submit_round_trip_sqlite, submit_round_trip_postgres;
+    reports::all_codes_round_trip => all_codes_round_trip_sqlite, all_codes_round_trip_postgres;
+    reports::reporter_contact => reporter_contact_sqlite, reporter_contact_postgres;
+    reports::first_event => first_event_sqlite, first_event_postgres;
+    reports::idempotency => idempotency_sqlite, idempotency_postgres;
+    reports::failed_submissions_store_nothing => failed_submissions_store_nothing_sqlite, failed_submissions_store_nothing_postgres;
+    reports::transitions => transitions_sqlite, transitions_postgres;
+    reports::public_history => public_history_sqlite, public_history_postgres;
+    reports::history_is_append_only => history_is_append_only_sqlite, history_is_append_only_postgres;
+    reports::reports_of_user => reports_of_user_sqlite, reports_of_user_postgres;
+    public_list::public_list => public_list_sqlite, public_list_postgres;
+    concurrency::concurrent_submissions => concurrent_submissions_sqlite, concurrent_submissions_postgres;
+    concurrency::concurrent_replays => concurrent_replays_sqlite, concurrent_replays_postgres;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsupported_urls_are_refused() {
+    reference::unsupported_urls().await;
+}
+
+/// Both migration folders: the same versions and descriptions, and (with PostgreSQL) the same
+/// tables and columns once applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migration_parity() {
+    let sqlite_list = Db::migrations(Backend::Sqlite);
+    assert!(!sqlite_list.is_empty());
+    assert_eq!(sqlite_list, Db::migrations(Backend::Postgres), "same versions and descriptions");
+
+    let sqlite = Ctx::sqlite().await;
+    let mut raw = sqlite.raw().await;
+    let sqlite_schema = raw.tables_and_columns().await;
+    raw.close().await;
+    sqlite.db.close().await;
+    let tables: Vec<&str> = sqlite_schema.keys().map(String::as_str).collect();
+    assert_eq!(
+        tables,
+        ["agencies", "agency_regions", "categories", "idempotency_keys", "regions", "report_events", "reporters", "reports", "sessions", "users"]
+    );
+    assert!(sqlite_schema.values().all(|columns| !columns.is_empty()));
+
+    let Some(pg) = Ctx::postgres().await else { return };
+    harness::run(pg, move |pg| async move {
+        let mut raw = pg.raw().await;
+        let pg_schema = raw.tables_and_columns().await;
+        raw.close().await;
+        assert_eq!(sqlite_schema, pg_schema, "tables and columns differ between the backends");
+    })
+    .await;
+}

@@ -1,0 +1,83 @@
+//! Many writers at once through clones of one `Db`.
+
+use std::collections::HashSet;
+
+use lapor_domain::report::NewReport;
+use lapor_domain::tracking::ReportNumber;
+use lapor_store::{SubmitOutcome, SubmitRecord};
+
+use crate::fixtures::{contact, receipt, record, report, seed_reference, t};
+use crate::harness::Ctx;
+
+const BODY: &str = "Laporan yang dikirim bersamaan dengan banyak laporan lain.";
+
+pub async fn concurrent_submissions(ctx: &Ctx) {
+    let db = &ctx.db;
+    seed_reference(db).await;
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let new = report(&format!("Laporan serentak nomor {i}"), BODY, "62.71", Some("kesehatan"));
+                let outcome = db.submit_report(&record(&new, t(i))).await;
+                (i, outcome)
+            })
+        })
+        .collect();
+    let mut numbers = HashSet::new();
+    for task in tasks {
+        let (i, outcome) = task.await.expect("task");
+        match outcome {
+            Ok(SubmitOutcome::Created(number)) => {
+                let stored = db.find_report(number).await.expect("find").expect("stored");
+                assert_eq!(stored.report.title, format!("Laporan serentak nomor {i}"), "each number is its own report");
+                assert!(numbers.insert(number), "number {number} given twice");
+            }
+            other => panic!("submission {i}: {other:?}"),
+        }
+    }
+    assert_eq!(numbers.len(), 50);
+    assert_eq!(db.count_reports().await.expect("count"), 50);
+    let mut raw = ctx.raw().await;
+    assert_eq!(raw.submission_rows().await, [50, 0, 50, 0], "one event per report");
+    raw.close().await;
+}
+
+pub async fn concurrent_replays(ctx: &Ctx) {
+    let db = &ctx.db;
+    seed_reference(db).await;
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                // Every retry of an API call gets a fresh tracking code, as the use case makes one.
+                let new = NewReport {
+                    contact: contact(Some("Siti"), None, Some("081234567890")),
+                    ..report("Kiriman ulang yang sama", BODY, "62.71", Some("kesehatan"))
+                };
+                let rec = SubmitRecord {
+                    idempotency: Some(("retry-key".into(), "same-request".into())),
+                    ..record(&new, t(i))
+                };
+                db.submit_report(&rec).await
+            })
+        })
+        .collect();
+    let mut created: Vec<ReportNumber> = Vec::new();
+    let mut replayed: Vec<String> = Vec::new();
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(SubmitOutcome::Created(number)) => created.push(number),
+            Ok(SubmitOutcome::Replayed(answer)) => replayed.push(answer),
+            other => panic!("expected Created or Replayed, got {other:?}"),
+        }
+    }
+    assert_eq!(created.len(), 1, "exactly one call creates the report");
+    assert_eq!(replayed.len(), 9);
+    let first = receipt(created[0]);
+    assert!(replayed.iter().all(|r| *r == first), "every retry gets the first answer: {replayed:?} vs {first}");
+    assert_eq!(db.count_reports().await.expect("count"), 1);
+    let mut raw = ctx.raw().await;
+    assert_eq!(raw.submission_rows().await, [1, 1, 1, 1], "losers leave no report, contact, event or key");
+    raw.close().await;
+}

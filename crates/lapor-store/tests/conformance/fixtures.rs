@@ -1,0 +1,165 @@
+//! Small builders for reference rows, agencies, users and reports.
+
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use lapor_domain::agency::{AgencyKind, NewAgency};
+use lapor_domain::category;
+use lapor_domain::event::{Actor, Event, EventKind};
+use lapor_domain::privacy::Privacy;
+use lapor_domain::region::{RegionCode, regions};
+use lapor_domain::report::{Channel, Classification, Location, NewReport};
+use lapor_domain::status::{Action, ActorRole, Status};
+use lapor_domain::tracking::ReportNumber;
+use lapor_domain::user::{Contact, Email, Phone, Role};
+use lapor_store::{AgencyRecord, Db, NewUserRecord, RegionRow, SubmitOutcome, SubmitRecord, TransitionRecord};
+
+/// A fixed instant with microseconds, plus `minutes`.
+pub fn t(minutes: i64) -> DateTime<Utc> {
+    let base = Utc.with_ymd_and_hms(2026, 11, 28, 3, 4, 5).single().expect("valid instant");
+    base + TimeDelta::microseconds(123_456) + TimeDelta::minutes(minutes)
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+pub fn code(raw: &str) -> RegionCode {
+    RegionCode::parse(raw).expect("syntactically valid region code")
+}
+
+/// The row of a region from the compiled-in table, or a made-up one with the same shape when
+/// the code does not exist there.
+pub fn region_row(raw: &str) -> RegionRow {
+    let c = code(raw);
+    match regions().get(&c) {
+        Some(r) => RegionRow {
+            code: r.code().as_str().to_owned(),
+            parent_code: r.parent().map(|p| p.as_str().to_owned()),
+            level: i32::from(r.level().depth()),
+            name: r.name().to_owned(),
+        },
+        None => RegionRow {
+            code: c.as_str().to_owned(),
+            parent_code: c.parent().map(|p| p.as_str().to_owned()),
+            level: i32::from(c.level().depth()),
+            name: format!("Wilayah uji {raw}"),
+        },
+    }
+}
+
+/// The regions the report scenarios use.
+pub const REGIONS: &[&str] = &["31", "31.71", "62", "62.01", "62.71", "62.71.01", "62.71.01.1001", "62.72"];
+
+/// Categories and [`REGIONS`].
+pub async fn seed_reference(db: &Db) {
+    db.insert_categories(category::DEFAULT).await.expect("insert categories");
+    let rows: Vec<RegionRow> = REGIONS.iter().map(|c| region_row(c)).collect();
+    db.insert_regions(&rows, |_| {}).await.expect("insert regions");
+}
+
+pub async fn agency(db: &Db, code: &str, name: &str, kind: AgencyKind, parent: Option<&str>, regions: &[&str]) -> AgencyRecord {
+    db.insert_agency(&new_agency(code, name, kind, parent, regions), t(0)).await.expect("insert agency")
+}
+
+pub fn new_agency(code: &str, name: &str, kind: AgencyKind, parent: Option<&str>, regions: &[&str]) -> NewAgency {
+    NewAgency {
+        code: code.to_owned(),
+        name: name.to_owned(),
+        kind,
+        parent_code: parent.map(str::to_owned),
+        regions: regions.iter().map(|r| self::code(r)).collect(),
+    }
+}
+
+pub fn new_user(name: &str, email: Option<&str>, phone: Option<&str>, role: Role) -> NewUserRecord {
+    NewUserRecord {
+        name: name.to_owned(),
+        email: email.map(|e| Email::parse(e).expect("valid email")),
+        phone: phone.map(|p| Phone::parse(p).expect("valid phone")),
+        password_hash: format!("$argon2id$v=19$hash-of-{name}"),
+        role,
+        agency_id: None,
+    }
+}
+
+/// A plain web complaint with no optional field set.
+pub fn report(title: &str, body: &str, region: &str, category: Option<&str>) -> NewReport {
+    NewReport {
+        classification: Classification::Pengaduan,
+        title: title.to_owned(),
+        body: body.to_owned(),
+        incident_date: None,
+        location: Location { region: code(region), address: None, coordinates: None },
+        category: category.map(str::to_owned),
+        target_agency: None,
+        privacy: Privacy::default(),
+        channel: Channel::Web,
+        contact: Contact::default(),
+    }
+}
+
+pub fn contact(name: Option<&str>, email: Option<&str>, phone: Option<&str>) -> Contact {
+    Contact {
+        name: name.map(str::to_owned),
+        email: email.map(|e| Email::parse(e).expect("valid email")),
+        phone: phone.map(|p| Phone::parse(p).expect("valid phone")),
+    }
+}
+
+/// The answer stored for an idempotency key.
+pub fn receipt(number: ReportNumber) -> String {
+    format!(r#"{{"number":"{number}"}}"#)
+}
+
+pub fn tracking() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+pub fn record(report: &NewReport, at: DateTime<Utc>) -> SubmitRecord<'_> {
+    SubmitRecord { report, tracking_hash: tracking(), reporter_user_id: None, at, idempotency: None, receipt: &receipt }
+}
+
+/// Submits `report` and expects a new report.
+pub async fn submit(db: &Db, report: &NewReport, at: DateTime<Utc>) -> ReportNumber {
+    submit_record(db, &record(report, at)).await
+}
+
+pub async fn submit_record(db: &Db, record: &SubmitRecord<'_>) -> ReportNumber {
+    match db.submit_report(record).await.expect("submit report") {
+        SubmitOutcome::Created(number) => number,
+        other => panic!("expected a new report, got {other:?}"),
+    }
+}
+
+pub fn role_for(action: Action) -> ActorRole {
+    match action {
+        Action::RouteToChosenAgency | Action::AutoClose => ActorRole::System,
+        Action::Dispose | Action::ReturnNotAuthority | Action::PublishFollowUp | Action::RejectFollowUp => {
+            ActorRole::AdminInstansi
+        }
+        Action::ReturnToAgency | Action::FollowUp => ActorRole::AdminUnit,
+        Action::ReporterReply | Action::ConfirmResolved | Action::Reopen | Action::EscalateOmbudsman => ActorRole::Reporter,
+        Action::Verify | Action::Pend | Action::Archive => ActorRole::AdminNasional,
+    }
+}
+
+/// A workflow step as the use cases build it.
+pub fn step(number: ReportNumber, action: Action, from: Status, to: Status, agency: Option<&str>, at: DateTime<Utc>) -> TransitionRecord {
+    TransitionRecord {
+        number,
+        from,
+        to,
+        agency: agency.map(str::to_owned),
+        event: Event {
+            at,
+            actor: Actor { role: role_for(action), user_id: None },
+            kind: EventKind::Transition { action, from, to, agency: agency.map(str::to_owned), reason: None },
+        },
+    }
+}
+
+/// Verifies an unverified report and routes it to `agency`: it becomes public.
+pub async fn publish(db: &Db, number: ReportNumber, agency: &str, at: DateTime<Utc>) {
+    db.record_transition(&step(number, Action::Verify, Status::Unverified, Status::Routed, Some(agency), at))
+        .await
+        .expect("verify and route");
+}
