@@ -131,12 +131,13 @@ impl Db {
         Ok(regions)
     }
 
-    /// Every agency ordered by name, with its regions (two queries, not one per agency).
+    /// Every agency ordered by name (case-insensitively, the same on every database
+    /// collation), with its regions (two queries, not one per agency).
     ///
     /// # Errors
     /// On database failure.
     pub async fn list_agencies(&self) -> Result<Vec<AgencyRecord>> {
-        let sql = format!("{SELECT_AGENCY} ORDER BY a.name, a.id");
+        let sql = format!("{SELECT_AGENCY} ORDER BY a.id");
         let rows: Vec<AgencyRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
         let links: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT agency_id, region_code FROM agency_regions ORDER BY agency_id, region_code",
@@ -147,12 +148,15 @@ impl Db {
         for (id, code) in links {
             by_agency.entry(id).or_default().push(code);
         }
-        rows.into_iter()
+        let mut agencies = rows
+            .into_iter()
             .map(|row| {
                 let regions = by_agency.remove(&row.id).unwrap_or_default();
                 row.into_record(regions)
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        agencies.sort_by_cached_key(|a| (a.name.to_lowercase(), a.id));
+        Ok(agencies)
     }
 
     /// # Errors

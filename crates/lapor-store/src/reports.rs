@@ -363,7 +363,10 @@ impl Db {
     /// # Errors
     /// On database failure.
     pub async fn find_reporter(&self, number: ReportNumber) -> Result<Option<ReporterRecord>> {
-        let sql = "SELECT COALESCE(p.name, u.name), COALESCE(p.email, u.email), COALESCE(p.phone, u.phone) \
+        // The contact given with the report wins as a whole over the filing account's.
+        let sql = "SELECT CASE WHEN p.report_id IS NULL THEN u.name ELSE p.name END, \
+                   CASE WHEN p.report_id IS NULL THEN u.email ELSE p.email END, \
+                   CASE WHEN p.report_id IS NULL THEN u.phone ELSE p.phone END \
                    FROM reports r LEFT JOIN reporters p ON p.report_id = r.id LEFT JOIN users u ON u.id = r.reporter_user_id \
                    WHERE r.id = $1";
         let row: Option<(Option<String>, Option<String>, Option<String>)> =
@@ -438,12 +441,16 @@ impl Db {
         }
         if let Some(agency) = &filter.agency {
             let p = next(&mut params, agency.clone());
+            // The agency and every unit below it, however deep (kelurahan under kecamatan).
             conditions.push(format!(
-                "r.agency_id IN (SELECT a.id FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id WHERE a.code = {p} OR p.code = {p})"
+                "r.agency_id IN (WITH RECURSIVE tree (id) AS (SELECT id FROM agencies WHERE code = {p} \
+                 UNION SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id) SELECT id FROM tree)"
             ));
         }
+        // Each word must start a word of the report ("jalan" finds "jalanan" but "dan" does not
+        // find "pendanaan"); `search_text` is padded with spaces for this.
         for word in filter.q.as_deref().map(search_words).unwrap_or_default().into_iter().take(8) {
-            let p = next(&mut params, format!("%{}%", escape_like(&word)));
+            let p = next(&mut params, format!("% {}%", escape_like(&word)));
             conditions.push(format!("r.search_text LIKE {p} ESCAPE '\\'"));
         }
         let where_clause = conditions.join(" AND ");

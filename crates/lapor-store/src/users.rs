@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use lapor_domain::user::{Email, Phone, Role};
 
-use crate::{Db, Result, StoreError, conflict_on, in_tx, on_pool, parse_ts, ts};
+use crate::{Db, Result, StoreError, in_tx, on_pool, parse_ts, ts};
 
 /// An account to create; the password is already hashed by the caller.
 #[derive(Debug, Clone)]
@@ -96,7 +96,14 @@ impl Db {
             .bind(ts(now))
             .fetch_one(&mut *tx)
             .await
-            .map_err(conflict_on("email"))?;
+            .map_err(|e| match &e {
+                // Two registrations racing for the same contact: name the column that clashed.
+                sqlx::Error::Database(d) if d.is_unique_violation() => {
+                    let phone = d.constraint().is_some_and(|c| c.contains("phone")) || d.message().contains("users.phone");
+                    StoreError::Conflict(if phone { "phone" } else { "email" })
+                }
+                _ => StoreError::Sql(e),
+            })?;
             id
         });
         Ok(id)

@@ -47,9 +47,19 @@ conformance! {
     reports::public_history => public_history_sqlite, public_history_postgres;
     reports::history_is_append_only => history_is_append_only_sqlite, history_is_append_only_postgres;
     reports::reports_of_user => reports_of_user_sqlite, reports_of_user_postgres;
+    reports::late_failures_roll_back => late_failures_roll_back_sqlite, late_failures_roll_back_postgres;
     public_list::public_list => public_list_sqlite, public_list_postgres;
     concurrency::concurrent_submissions => concurrent_submissions_sqlite, concurrent_submissions_postgres;
     concurrency::concurrent_replays => concurrent_replays_sqlite, concurrent_replays_postgres;
+
+    // Found by this suite: racing duplicate phones, TRUNCATE on PostgreSQL, nested units.
+    concurrency::concurrent_registrations => concurrent_registrations_sqlite,
+        concurrent_registrations_postgres;
+    reports::history_survives_truncate => history_survives_truncate_sqlite,
+        history_survives_truncate_postgres;
+    public_list::agency_filter_covers_nested_units =>
+        agency_filter_covers_nested_units_sqlite,
+        agency_filter_covers_nested_units_postgres;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,7 +73,11 @@ async fn unsupported_urls_are_refused() {
 async fn migration_parity() {
     let sqlite_list = Db::migrations(Backend::Sqlite);
     assert!(!sqlite_list.is_empty());
-    assert_eq!(sqlite_list, Db::migrations(Backend::Postgres), "same versions and descriptions");
+    assert_eq!(
+        sqlite_list,
+        Db::migrations(Backend::Postgres),
+        "same versions and descriptions"
+    );
 
     let sqlite = Ctx::sqlite().await;
     let mut raw = sqlite.raw().await;
@@ -73,16 +87,32 @@ async fn migration_parity() {
     let tables: Vec<&str> = sqlite_schema.keys().map(String::as_str).collect();
     assert_eq!(
         tables,
-        ["agencies", "agency_regions", "categories", "idempotency_keys", "regions", "report_events", "reporters", "reports", "sessions", "users"]
+        [
+            "agencies",
+            "agency_regions",
+            "categories",
+            "idempotency_keys",
+            "regions",
+            "report_events",
+            "reporters",
+            "reports",
+            "sessions",
+            "users"
+        ]
     );
     assert!(sqlite_schema.values().all(|columns| !columns.is_empty()));
 
-    let Some(pg) = Ctx::postgres().await else { return };
+    let Some(pg) = Ctx::postgres().await else {
+        return;
+    };
     harness::run(pg, move |pg| async move {
         let mut raw = pg.raw().await;
         let pg_schema = raw.tables_and_columns().await;
         raw.close().await;
-        assert_eq!(sqlite_schema, pg_schema, "tables and columns differ between the backends");
+        assert_eq!(
+            sqlite_schema, pg_schema,
+            "tables and columns differ between the backends"
+        );
     })
     .await;
 }

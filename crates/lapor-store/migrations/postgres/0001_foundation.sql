@@ -119,3 +119,6 @@ END;
 $$;
 CREATE TRIGGER report_events_no_update BEFORE UPDATE OR DELETE ON report_events
 FOR EACH ROW EXECUTE FUNCTION report_events_append_only();
+-- Row triggers do not fire on TRUNCATE.
+CREATE TRIGGER report_events_no_truncate BEFORE TRUNCATE ON report_events
+FOR EACH STATEMENT EXECUTE FUNCTION report_events_append_only();

@@ -4,9 +4,10 @@ use std::collections::HashSet;
 
 use lapor_domain::report::NewReport;
 use lapor_domain::tracking::ReportNumber;
-use lapor_store::{SubmitOutcome, SubmitRecord};
+use lapor_domain::user::Role;
+use lapor_store::{StoreError, SubmitOutcome, SubmitRecord};
 
-use crate::fixtures::{contact, receipt, record, report, seed_reference, t};
+use crate::fixtures::{contact, new_user, receipt, record, report, seed_reference, t};
 use crate::harness::Ctx;
 
 const BODY: &str = "Laporan yang dikirim bersamaan dengan banyak laporan lain.";
@@ -18,7 +19,12 @@ pub async fn concurrent_submissions(ctx: &Ctx) {
         .map(|i| {
             let db = db.clone();
             tokio::spawn(async move {
-                let new = report(&format!("Laporan serentak nomor {i}"), BODY, "62.71", Some("kesehatan"));
+                let new = report(
+                    &format!("Laporan serentak nomor {i}"),
+                    BODY,
+                    "62.71",
+                    Some("kesehatan"),
+                );
                 let outcome = db.submit_report(&record(&new, t(i))).await;
                 (i, outcome)
             })
@@ -30,7 +36,11 @@ pub async fn concurrent_submissions(ctx: &Ctx) {
         match outcome {
             Ok(SubmitOutcome::Created(number)) => {
                 let stored = db.find_report(number).await.expect("find").expect("stored");
-                assert_eq!(stored.report.title, format!("Laporan serentak nomor {i}"), "each number is its own report");
+                assert_eq!(
+                    stored.report.title,
+                    format!("Laporan serentak nomor {i}"),
+                    "each number is its own report"
+                );
                 assert!(numbers.insert(number), "number {number} given twice");
             }
             other => panic!("submission {i}: {other:?}"),
@@ -39,7 +49,11 @@ pub async fn concurrent_submissions(ctx: &Ctx) {
     assert_eq!(numbers.len(), 50);
     assert_eq!(db.count_reports().await.expect("count"), 50);
     let mut raw = ctx.raw().await;
-    assert_eq!(raw.submission_rows().await, [50, 0, 50, 0], "one event per report");
+    assert_eq!(
+        raw.submission_rows().await,
+        [50, 0, 50, 0],
+        "one event per report"
+    );
     raw.close().await;
 }
 
@@ -75,9 +89,45 @@ pub async fn concurrent_replays(ctx: &Ctx) {
     assert_eq!(created.len(), 1, "exactly one call creates the report");
     assert_eq!(replayed.len(), 9);
     let first = receipt(created[0]);
-    assert!(replayed.iter().all(|r| *r == first), "every retry gets the first answer: {replayed:?} vs {first}");
+    assert!(
+        replayed.iter().all(|r| *r == first),
+        "every retry gets the first answer: {replayed:?} vs {first}"
+    );
     assert_eq!(db.count_reports().await.expect("count"), 1);
     let mut raw = ctx.raw().await;
-    assert_eq!(raw.submission_rows().await, [1, 1, 1, 1], "losers leave no report, contact, event or key");
+    assert_eq!(
+        raw.submission_rows().await,
+        [1, 1, 1, 1],
+        "losers leave no report, contact, event or key"
+    );
     raw.close().await;
+}
+
+/// Registrations racing for one phone number: one wins, the others are told the phone is taken.
+pub async fn concurrent_registrations(ctx: &Ctx) {
+    let db = &ctx.db;
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let user = new_user(
+                    &format!("Pendaftar {i}"),
+                    Some(&format!("pendaftar{i}@example.co.id")),
+                    Some("081277776666"),
+                    Role::Citizen,
+                );
+                db.insert_user(&user, t(i)).await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok(_) => won += 1,
+            Err(StoreError::Conflict("phone")) => {}
+            Err(e) => panic!("expected Conflict(\"phone\"), got {e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(db.count_users().await.expect("count"), 1);
 }

@@ -10,11 +10,16 @@ use lapor_domain::report::{Channel, Classification, Location, NewReport};
 use lapor_domain::status::{Action, ActorRole, Status};
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::{Contact, Email, Phone, Role};
-use lapor_store::{AgencyRecord, Db, NewUserRecord, RegionRow, SubmitOutcome, SubmitRecord, TransitionRecord};
+use lapor_store::{
+    AgencyRecord, Db, NewUserRecord, RegionRow, SubmitOutcome, SubmitRecord, TransitionRecord,
+};
 
 /// A fixed instant with microseconds, plus `minutes`.
 pub fn t(minutes: i64) -> DateTime<Utc> {
-    let base = Utc.with_ymd_and_hms(2026, 11, 28, 3, 4, 5).single().expect("valid instant");
+    let base = Utc
+        .with_ymd_and_hms(2026, 11, 28, 3, 4, 5)
+        .single()
+        .expect("valid instant");
     base + TimeDelta::microseconds(123_456) + TimeDelta::minutes(minutes)
 }
 
@@ -47,20 +52,48 @@ pub fn region_row(raw: &str) -> RegionRow {
 }
 
 /// The regions the report scenarios use.
-pub const REGIONS: &[&str] = &["31", "31.71", "62", "62.01", "62.71", "62.71.01", "62.71.01.1001", "62.72"];
+pub const REGIONS: &[&str] = &[
+    "31",
+    "31.71",
+    "62",
+    "62.01",
+    "62.71",
+    "62.71.01",
+    "62.71.01.1001",
+    "62.72",
+];
 
 /// Categories and [`REGIONS`].
 pub async fn seed_reference(db: &Db) {
-    db.insert_categories(category::DEFAULT).await.expect("insert categories");
+    db.insert_categories(category::DEFAULT)
+        .await
+        .expect("insert categories");
     let rows: Vec<RegionRow> = REGIONS.iter().map(|c| region_row(c)).collect();
-    db.insert_regions(&rows, |_| {}).await.expect("insert regions");
+    db.insert_regions(&rows, |_| {})
+        .await
+        .expect("insert regions");
 }
 
-pub async fn agency(db: &Db, code: &str, name: &str, kind: AgencyKind, parent: Option<&str>, regions: &[&str]) -> AgencyRecord {
-    db.insert_agency(&new_agency(code, name, kind, parent, regions), t(0)).await.expect("insert agency")
+pub async fn agency(
+    db: &Db,
+    code: &str,
+    name: &str,
+    kind: AgencyKind,
+    parent: Option<&str>,
+    regions: &[&str],
+) -> AgencyRecord {
+    db.insert_agency(&new_agency(code, name, kind, parent, regions), t(0))
+        .await
+        .expect("insert agency")
 }
 
-pub fn new_agency(code: &str, name: &str, kind: AgencyKind, parent: Option<&str>, regions: &[&str]) -> NewAgency {
+pub fn new_agency(
+    code: &str,
+    name: &str,
+    kind: AgencyKind,
+    parent: Option<&str>,
+    regions: &[&str],
+) -> NewAgency {
     NewAgency {
         code: code.to_owned(),
         name: name.to_owned(),
@@ -88,7 +121,11 @@ pub fn report(title: &str, body: &str, region: &str, category: Option<&str>) -> 
         title: title.to_owned(),
         body: body.to_owned(),
         incident_date: None,
-        location: Location { region: code(region), address: None, coordinates: None },
+        location: Location {
+            region: code(region),
+            address: None,
+            coordinates: None,
+        },
         category: category.map(str::to_owned),
         target_agency: None,
         privacy: Privacy::default(),
@@ -115,7 +152,14 @@ pub fn tracking() -> String {
 }
 
 pub fn record(report: &NewReport, at: DateTime<Utc>) -> SubmitRecord<'_> {
-    SubmitRecord { report, tracking_hash: tracking(), reporter_user_id: None, at, idempotency: None, receipt: &receipt }
+    SubmitRecord {
+        report,
+        tracking_hash: tracking(),
+        reporter_user_id: None,
+        at,
+        idempotency: None,
+        receipt: &receipt,
+    }
 }
 
 /// Submits `report` and expects a new report.
@@ -133,17 +177,28 @@ pub async fn submit_record(db: &Db, record: &SubmitRecord<'_>) -> ReportNumber {
 pub fn role_for(action: Action) -> ActorRole {
     match action {
         Action::RouteToChosenAgency | Action::AutoClose => ActorRole::System,
-        Action::Dispose | Action::ReturnNotAuthority | Action::PublishFollowUp | Action::RejectFollowUp => {
-            ActorRole::AdminInstansi
-        }
+        Action::Dispose
+        | Action::ReturnNotAuthority
+        | Action::PublishFollowUp
+        | Action::RejectFollowUp => ActorRole::AdminInstansi,
         Action::ReturnToAgency | Action::FollowUp => ActorRole::AdminUnit,
-        Action::ReporterReply | Action::ConfirmResolved | Action::Reopen | Action::EscalateOmbudsman => ActorRole::Reporter,
+        Action::ReporterReply
+        | Action::ConfirmResolved
+        | Action::Reopen
+        | Action::EscalateOmbudsman => ActorRole::Reporter,
         Action::Verify | Action::Pend | Action::Archive => ActorRole::AdminNasional,
     }
 }
 
 /// A workflow step as the use cases build it.
-pub fn step(number: ReportNumber, action: Action, from: Status, to: Status, agency: Option<&str>, at: DateTime<Utc>) -> TransitionRecord {
+pub fn step(
+    number: ReportNumber,
+    action: Action,
+    from: Status,
+    to: Status,
+    agency: Option<&str>,
+    at: DateTime<Utc>,
+) -> TransitionRecord {
     TransitionRecord {
         number,
         from,
@@ -151,15 +206,31 @@ pub fn step(number: ReportNumber, action: Action, from: Status, to: Status, agen
         agency: agency.map(str::to_owned),
         event: Event {
             at,
-            actor: Actor { role: role_for(action), user_id: None },
-            kind: EventKind::Transition { action, from, to, agency: agency.map(str::to_owned), reason: None },
+            actor: Actor {
+                role: role_for(action),
+                user_id: None,
+            },
+            kind: EventKind::Transition {
+                action,
+                from,
+                to,
+                agency: agency.map(str::to_owned),
+                reason: None,
+            },
         },
     }
 }
 
 /// Verifies an unverified report and routes it to `agency`: it becomes public.
 pub async fn publish(db: &Db, number: ReportNumber, agency: &str, at: DateTime<Utc>) {
-    db.record_transition(&step(number, Action::Verify, Status::Unverified, Status::Routed, Some(agency), at))
-        .await
-        .expect("verify and route");
+    db.record_transition(&step(
+        number,
+        Action::Verify,
+        Status::Unverified,
+        Status::Routed,
+        Some(agency),
+        at,
+    ))
+    .await
+    .expect("verify and route");
 }

@@ -36,9 +36,14 @@ impl Ctx {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite:{}", dir.path().join("t.db").display());
-        let db = Db::connect(&url).await.expect("connect to a new SQLite file");
+        let db = Db::connect(&url)
+            .await
+            .expect("connect to a new SQLite file");
         db.migrate().await.expect("migrate SQLite");
-        Self { db, target: Target::Sqlite { url, _dir: dir } }
+        Self {
+            db,
+            target: Target::Sqlite { url, _dir: dir },
+        }
     }
 
     /// A migrated database in a new PostgreSQL schema, or `None` (after saying so) when
@@ -61,7 +66,11 @@ impl Ctx {
         let url = format!("{admin_url}{separator}options=-c%20search_path%3D{schema}");
         let ctx = Self {
             db: Db::connect(&url).await.expect("connect to PostgreSQL"),
-            target: Target::Postgres { admin_url, url, schema },
+            target: Target::Postgres {
+                admin_url,
+                url,
+                schema,
+            },
         };
         ctx.db.migrate().await.expect("migrate PostgreSQL");
         Some(ctx)
@@ -89,12 +98,16 @@ impl Ctx {
     /// A plain sqlx connection to the same database, outside the store.
     pub async fn raw(&self) -> Raw {
         match &self.target {
-            Target::Sqlite { url, .. } => {
-                Raw::Sqlite(SqliteConnection::connect(url).await.expect("raw SQLite connection"))
-            }
-            Target::Postgres { url, .. } => {
-                Raw::Postgres(PgConnection::connect(url).await.expect("raw PostgreSQL connection"))
-            }
+            Target::Sqlite { url, .. } => Raw::Sqlite(
+                SqliteConnection::connect(url)
+                    .await
+                    .expect("raw SQLite connection"),
+            ),
+            Target::Postgres { url, .. } => Raw::Postgres(
+                PgConnection::connect(url)
+                    .await
+                    .expect("raw PostgreSQL connection"),
+            ),
         }
     }
 
@@ -102,14 +115,16 @@ impl Ctx {
     /// with the temporary directory).
     async fn finish(&self) {
         self.db.close().await;
-        if let Target::Postgres { admin_url, schema, .. } = &self.target {
-            if let Ok(mut admin) = PgConnection::connect(admin_url).await {
-                let drop = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
-                if let Err(e) = sqlx::query(AssertSqlSafe(drop)).execute(&mut admin).await {
-                    eprintln!("could not drop test schema {schema}: {e}");
-                }
-                let _ = admin.close().await;
+        if let Target::Postgres {
+            admin_url, schema, ..
+        } = &self.target
+            && let Ok(mut admin) = PgConnection::connect(admin_url).await
+        {
+            let drop = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+            if let Err(e) = sqlx::query(AssertSqlSafe(drop)).execute(&mut admin).await {
+                eprintln!("could not drop test schema {schema}: {e}");
             }
+            let _ = admin.close().await;
         }
     }
 }
@@ -133,14 +148,17 @@ where
 }
 
 /// `$scenario => $sqlite_test, $postgres_test;`: the same scenario as one test per backend.
+/// Attributes (e.g. `#[ignore = "…"]`) may precede either test name.
 macro_rules! conformance {
-    ($($scenario:path => $sqlite:ident, $postgres:ident;)*) => {$(
+    ($($scenario:path => $(#[$sqlite_meta:meta])* $sqlite:ident, $(#[$postgres_meta:meta])* $postgres:ident;)*) => {$(
+        $(#[$sqlite_meta])*
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $sqlite() {
             let ctx = $crate::harness::Ctx::sqlite().await;
             $crate::harness::run(ctx, |ctx| async move { $scenario(&ctx).await }).await;
         }
 
+        $(#[$postgres_meta])*
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $postgres() {
             let Some(ctx) = $crate::harness::Ctx::postgres().await else { return };
@@ -194,6 +212,38 @@ impl Raw {
             Raw::Postgres(c) => sqlx::query_as(SQL).bind(report_id).fetch_all(c).await,
         }
         .expect("read event flags")
+    }
+
+    /// Makes every insert into `report_events` whose JSON contains `marker` fail, so a test can
+    /// break a transaction at its last write.
+    pub async fn fail_event_inserts_containing(&mut self, marker: &str) {
+        assert!(
+            marker
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        );
+        match self {
+            Raw::Sqlite(_) => {
+                let sql = format!(
+                    "CREATE TRIGGER test_fail_event BEFORE INSERT ON report_events WHEN NEW.data LIKE '%{marker}%' \
+                     BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
+                );
+                self.execute(&sql).await.expect("create failing trigger");
+            }
+            Raw::Postgres(_) => {
+                self.execute(
+                    "CREATE FUNCTION test_fail_event() RETURNS trigger LANGUAGE plpgsql AS \
+                     $$ BEGIN RAISE EXCEPTION 'forced failure'; END; $$",
+                )
+                .await
+                .expect("create failing function");
+                let sql = format!(
+                    "CREATE TRIGGER test_fail_event BEFORE INSERT ON report_events FOR EACH ROW \
+                     WHEN (NEW.data LIKE '%{marker}%') EXECUTE FUNCTION test_fail_event()"
+                );
+                self.execute(&sql).await.expect("create failing trigger");
+            }
+        }
     }
 
     /// `(code, parent_code, level, name)` of one stored region.
