@@ -1,12 +1,12 @@
 //! Accounts, passwords (argon2id) and log-in sessions.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Duration;
+use lapor_domain::ValidationErrors;
 use lapor_domain::tracking::{hex, sha256_hex};
 use lapor_domain::user::{Login, Registration, Role, validate_password};
 use lapor_domain::validation::{Problem, text};
-use lapor_domain::ValidationErrors;
 use lapor_store::{NewUserRecord, StoreError, UserRecord};
 use rand::RngCore;
 
@@ -32,7 +32,9 @@ async fn hash_password(password: String) -> Result<String> {
         let mut bytes = [0u8; 16];
         rand::rng().fill_bytes(&mut bytes);
         let salt = SaltString::encode_b64(&bytes)?;
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|_| AppError::Conflict)?
@@ -41,7 +43,11 @@ async fn hash_password(password: String) -> Result<String> {
 
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -49,7 +55,9 @@ async fn verify_password(password: String, hash: String) -> bool {
 
 fn taken(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict("phone") => ValidationErrors::single("phone", Problem::AlreadyTaken).into(),
+        StoreError::Conflict("phone") => {
+            ValidationErrors::single("phone", Problem::AlreadyTaken).into()
+        }
         StoreError::Conflict(_) => ValidationErrors::single("email", Problem::AlreadyTaken).into(),
         other => other.into(),
     }
@@ -60,7 +68,13 @@ impl App {
     ///
     /// # Errors
     /// [`AppError::Invalid`], including `already_taken` for a used e-mail or phone.
-    pub async fn register(&self, name: &str, email: Option<&str>, phone: Option<&str>, password: &str) -> Result<UserRecord> {
+    pub async fn register(
+        &self,
+        name: &str,
+        email: Option<&str>,
+        phone: Option<&str>,
+        password: &str,
+    ) -> Result<UserRecord> {
         let registration = Registration::validate(name, email, phone, password)?;
         let record = NewUserRecord {
             name: registration.name,
@@ -70,7 +84,11 @@ impl App {
             role: Role::Citizen,
             agency_id: None,
         };
-        let id = self.db.insert_user(&record, self.now()).await.map_err(taken)?;
+        let id = self
+            .db
+            .insert_user(&record, self.now())
+            .await
+            .map_err(taken)?;
         self.db.find_user(id).await?.ok_or(AppError::NotFound)
     }
 
@@ -90,8 +108,18 @@ impl App {
     ) -> Result<UserRecord> {
         let mut errors = ValidationErrors::default();
         let name = text(&mut errors, "name", name, 2, 100);
-        let contact = lapor_domain::user::Contact::validate(&mut errors, ["name", "email", "phone"], None, email, phone);
-        if contact.email.is_none() && contact.phone.is_none() && errors.for_field("email").is_none() && errors.for_field("phone").is_none() {
+        let contact = lapor_domain::user::Contact::validate(
+            &mut errors,
+            ["name", "email", "phone"],
+            None,
+            email,
+            phone,
+        );
+        if contact.email.is_none()
+            && contact.phone.is_none()
+            && errors.for_field("email").is_none()
+            && errors.for_field("phone").is_none()
+        {
             errors.add("email", Problem::ContactRequired);
         }
         validate_password(&mut errors, password);
@@ -116,7 +144,11 @@ impl App {
             role,
             agency_id,
         };
-        let id = self.db.insert_user(&record, self.now()).await.map_err(taken)?;
+        let id = self
+            .db
+            .insert_user(&record, self.now())
+            .await
+            .map_err(taken)?;
         self.db.find_user(id).await?.ok_or(AppError::NotFound)
     }
 
@@ -132,14 +164,23 @@ impl App {
         };
         // Verify against a dummy hash when the account is unknown, so timing does not tell.
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2rW3zw2cFoRGEwWb0TqzBYXe9Yw6vP5qEHybGmiw1fE";
-        let hash = user.as_ref().map_or_else(|| DUMMY.to_owned(), |u| u.password_hash.clone());
+        let hash = user
+            .as_ref()
+            .map_or_else(|| DUMMY.to_owned(), |u| u.password_hash.clone());
         let verified = verify_password(password.to_owned(), hash).await;
         let user = user.filter(|_| verified).ok_or(AppError::LoginFailed)?;
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         let token = hex(&bytes);
         let now = self.now();
-        self.db.insert_session(&digest(&token), user.id, now, now + Duration::days(SESSION_DAYS)).await?;
+        self.db
+            .insert_session(
+                &digest(&token),
+                user.id,
+                now,
+                now + Duration::days(SESSION_DAYS),
+            )
+            .await?;
         Ok(Session { token, user })
     }
 
@@ -151,7 +192,10 @@ impl App {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        Ok(self.db.find_session_user(&digest(token), self.now()).await?)
+        Ok(self
+            .db
+            .find_session_user(&digest(token), self.now())
+            .await?)
     }
 
     /// # Errors
@@ -184,4 +228,3 @@ impl App {
         })
     }
 }
-

@@ -2,8 +2,8 @@
 
 use std::collections::HashSet;
 
-use lapor_domain::agency::NewAgency;
 use lapor_domain::ValidationErrors;
+use lapor_domain::agency::NewAgency;
 use lapor_store::{AgencyRecord, StoreError};
 
 use crate::{App, AppError, Result};
@@ -53,18 +53,27 @@ impl App {
         if let Some(parent_code) = &agency.parent_code {
             let parent = self.db.find_agency(parent_code).await?;
             match parent {
-                None => return Err(ValidationErrors::single("parent", Problem::UnknownAgency).into()),
+                None => {
+                    return Err(ValidationErrors::single("parent", Problem::UnknownAgency).into());
+                }
                 Some(p) if !agency.kind.may_have_parent(p.kind) => {
                     return Err(ValidationErrors::single("parent", Problem::InvalidValue).into());
                 }
                 Some(_) => {}
             }
         }
-        self.db.insert_agency(agency, self.now()).await.map_err(|e| match e {
-            StoreError::Conflict(_) => ValidationErrors::single("code", Problem::AlreadyTaken).into(),
-            StoreError::UnknownReference(_) => ValidationErrors::single("parent", Problem::UnknownAgency).into(),
-            other => other.into(),
-        })
+        self.db
+            .insert_agency(agency, self.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    ValidationErrors::single("code", Problem::AlreadyTaken).into()
+                }
+                StoreError::UnknownReference(_) => {
+                    ValidationErrors::single("parent", Problem::UnknownAgency).into()
+                }
+                other => other.into(),
+            })
     }
 
     /// Imports agencies from CSV with the header `code,name,kind,parent,regions` (regions
@@ -79,7 +88,9 @@ impl App {
         reader: R,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<AgencyImport, ImportError> {
-        let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
+        let mut csv = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(reader);
         let mut rows = Vec::new();
         for record in csv.records() {
             let record = record.map_err(|e| ImportError::Csv {
@@ -94,24 +105,40 @@ impl App {
                 .map_err(|errors| ImportError::Invalid { line, errors })?;
             rows.push((line, agency));
         }
-        let existing: HashSet<String> = self.db.list_agencies().await.map_err(AppError::from)?.into_iter().map(|a| a.code).collect();
+        let existing: HashSet<String> = self
+            .db
+            .list_agencies()
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(|a| a.code)
+            .collect();
         let mut known = existing.clone();
         for (line, agency) in &rows {
             if let Some(parent) = &agency.parent_code
                 && !known.contains(parent)
             {
-                return Err(ImportError::UnknownParent { line: *line, parent: parent.clone() });
+                return Err(ImportError::UnknownParent {
+                    line: *line,
+                    parent: parent.clone(),
+                });
             }
             known.insert(agency.code.clone());
         }
         let total = rows.len();
-        let mut summary = AgencyImport { created: 0, skipped: 0 };
+        let mut summary = AgencyImport {
+            created: 0,
+            skipped: 0,
+        };
         for (i, (line, agency)) in rows.iter().enumerate() {
             if existing.contains(&agency.code) {
                 summary.skipped += 1;
             } else {
                 self.create_agency(agency).await.map_err(|e| match e {
-                    AppError::Invalid(errors) => ImportError::Invalid { line: *line, errors },
+                    AppError::Invalid(errors) => ImportError::Invalid {
+                        line: *line,
+                        errors,
+                    },
                     other => ImportError::App(other),
                 })?;
                 summary.created += 1;

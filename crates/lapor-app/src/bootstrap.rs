@@ -15,7 +15,10 @@ impl BootstrapProgress for () {
     fn step(&mut self, _: &str, _: usize, _: usize) {}
 }
 
-pub(crate) async fn load_reference_data(db: &Db, progress: &mut dyn BootstrapProgress) -> Result<()> {
+pub(crate) async fn load_reference_data(
+    db: &Db,
+    progress: &mut dyn BootstrapProgress,
+) -> Result<()> {
     if db.count_categories().await? == 0 {
         db.insert_categories(category::DEFAULT).await?;
     }
@@ -32,7 +35,8 @@ pub(crate) async fn load_reference_data(db: &Db, progress: &mut dyn BootstrapPro
                 name: r.name().to_owned(),
             })
             .collect();
-        db.insert_regions(&rows, |done| progress.step("wilayah", done, total)).await?;
+        db.insert_regions(&rows, |done| progress.step("wilayah", done, total))
+            .await?;
     }
     Ok(())
 }

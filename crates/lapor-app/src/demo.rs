@@ -24,42 +24,142 @@ pub struct DemoAccount {
 }
 
 const NATIONAL: &[(&str, &str, AgencyKind)] = &[
-    ("kemenpan-rb", "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi", AgencyKind::Kementerian),
-    ("kemendagri", "Kementerian Dalam Negeri", AgencyKind::Kementerian),
+    (
+        "kemenpan-rb",
+        "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi",
+        AgencyKind::Kementerian,
+    ),
+    (
+        "kemendagri",
+        "Kementerian Dalam Negeri",
+        AgencyKind::Kementerian,
+    ),
     ("kemenkes", "Kementerian Kesehatan", AgencyKind::Kementerian),
-    ("kemendikdasmen", "Kementerian Pendidikan Dasar dan Menengah", AgencyKind::Kementerian),
-    ("kemen-pu", "Kementerian Pekerjaan Umum", AgencyKind::Kementerian),
-    ("kemenhub", "Kementerian Perhubungan", AgencyKind::Kementerian),
+    (
+        "kemendikdasmen",
+        "Kementerian Pendidikan Dasar dan Menengah",
+        AgencyKind::Kementerian,
+    ),
+    (
+        "kemen-pu",
+        "Kementerian Pekerjaan Umum",
+        AgencyKind::Kementerian,
+    ),
+    (
+        "kemenhub",
+        "Kementerian Perhubungan",
+        AgencyKind::Kementerian,
+    ),
     ("kemensos", "Kementerian Sosial", AgencyKind::Kementerian),
-    ("kemnaker", "Kementerian Ketenagakerjaan", AgencyKind::Kementerian),
-    ("kementerian-atr-bpn", "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional", AgencyKind::Kementerian),
-    ("polri", "Kepolisian Negara Republik Indonesia", AgencyKind::Lembaga),
+    (
+        "kemnaker",
+        "Kementerian Ketenagakerjaan",
+        AgencyKind::Kementerian,
+    ),
+    (
+        "kementerian-atr-bpn",
+        "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional",
+        AgencyKind::Kementerian,
+    ),
+    (
+        "polri",
+        "Kepolisian Negara Republik Indonesia",
+        AgencyKind::Lembaga,
+    ),
     ("bpjs-kesehatan", "BPJS Kesehatan", AgencyKind::Lembaga),
-    ("bpjs-ketenagakerjaan", "BPJS Ketenagakerjaan", AgencyKind::Lembaga),
-    ("ombudsman-ri", "Ombudsman Republik Indonesia", AgencyKind::Lembaga),
+    (
+        "bpjs-ketenagakerjaan",
+        "BPJS Ketenagakerjaan",
+        AgencyKind::Lembaga,
+    ),
+    (
+        "ombudsman-ri",
+        "Ombudsman Republik Indonesia",
+        AgencyKind::Lembaga,
+    ),
     ("pln", "PT PLN (Persero)", AgencyKind::Bumn),
     ("pertamina", "PT Pertamina (Persero)", AgencyKind::Bumn),
 ];
 
 const PROVINCE_UNITS: &[(&str, &str, AgencyKind)] = &[
-    ("dinkes", "Dinas Kesehatan Provinsi Kalimantan Tengah", AgencyKind::Dinas),
-    ("disdik", "Dinas Pendidikan Provinsi Kalimantan Tengah", AgencyKind::Dinas),
-    ("pupr", "Dinas Pekerjaan Umum dan Penataan Ruang Provinsi Kalimantan Tengah", AgencyKind::Dinas),
-    ("dishub", "Dinas Perhubungan Provinsi Kalimantan Tengah", AgencyKind::Dinas),
+    (
+        "dinkes",
+        "Dinas Kesehatan Provinsi Kalimantan Tengah",
+        AgencyKind::Dinas,
+    ),
+    (
+        "disdik",
+        "Dinas Pendidikan Provinsi Kalimantan Tengah",
+        AgencyKind::Dinas,
+    ),
+    (
+        "pupr",
+        "Dinas Pekerjaan Umum dan Penataan Ruang Provinsi Kalimantan Tengah",
+        AgencyKind::Dinas,
+    ),
+    (
+        "dishub",
+        "Dinas Perhubungan Provinsi Kalimantan Tengah",
+        AgencyKind::Dinas,
+    ),
 ];
 
 const CITY_UNITS: &[(&str, &str, AgencyKind)] = &[
-    ("dinkes", "Dinas Kesehatan Kota Palangka Raya", AgencyKind::Dinas),
-    ("disdik", "Dinas Pendidikan Kota Palangka Raya", AgencyKind::Dinas),
-    ("pupr", "Dinas Pekerjaan Umum dan Penataan Ruang Kota Palangka Raya", AgencyKind::Dinas),
-    ("dishub", "Dinas Perhubungan Kota Palangka Raya", AgencyKind::Dinas),
-    ("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil Kota Palangka Raya", AgencyKind::Dinas),
-    ("dinsos", "Dinas Sosial Kota Palangka Raya", AgencyKind::Dinas),
-    ("dlh", "Dinas Lingkungan Hidup Kota Palangka Raya", AgencyKind::Dinas),
-    ("perkim", "Dinas Perumahan dan Kawasan Permukiman Kota Palangka Raya", AgencyKind::Dinas),
-    ("diskominfo", "Dinas Komunikasi, Informatika, Statistik dan Persandian Kota Palangka Raya", AgencyKind::Dinas),
-    ("satpolpp", "Satuan Polisi Pamong Praja Kota Palangka Raya", AgencyKind::UnitKerja),
-    ("bapenda", "Badan Pendapatan Daerah Kota Palangka Raya", AgencyKind::Badan),
+    (
+        "dinkes",
+        "Dinas Kesehatan Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "disdik",
+        "Dinas Pendidikan Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "pupr",
+        "Dinas Pekerjaan Umum dan Penataan Ruang Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "dishub",
+        "Dinas Perhubungan Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "disdukcapil",
+        "Dinas Kependudukan dan Pencatatan Sipil Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "dinsos",
+        "Dinas Sosial Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "dlh",
+        "Dinas Lingkungan Hidup Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "perkim",
+        "Dinas Perumahan dan Kawasan Permukiman Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "diskominfo",
+        "Dinas Komunikasi, Informatika, Statistik dan Persandian Kota Palangka Raya",
+        AgencyKind::Dinas,
+    ),
+    (
+        "satpolpp",
+        "Satuan Polisi Pamong Praja Kota Palangka Raya",
+        AgencyKind::UnitKerja,
+    ),
+    (
+        "bapenda",
+        "Badan Pendapatan Daerah Kota Palangka Raya",
+        AgencyKind::Badan,
+    ),
 ];
 
 const PROVINCE: &str = "pemprov-kalteng";
@@ -67,12 +167,28 @@ const CITY: &str = "pemkot-palangkaraya";
 
 /// Turns a region name into a code segment: `Bukit Batu` → `bukit-batu`.
 fn slug(name: &str) -> String {
-    name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect::<Vec<_>>().join("-")
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
-fn agency(code: &str, name: &str, kind: AgencyKind, parent: Option<&str>, region: Option<&str>) -> Result<NewAgency> {
+fn agency(
+    code: &str,
+    name: &str,
+    kind: AgencyKind,
+    parent: Option<&str>,
+    region: Option<&str>,
+) -> Result<NewAgency> {
     let regions: Vec<&str> = region.into_iter().collect();
-    Ok(NewAgency::validate(code, name, kind.code(), parent, &regions)?)
+    Ok(NewAgency::validate(
+        code,
+        name,
+        kind.code(),
+        parent,
+        &regions,
+    )?)
 }
 
 fn demo_agencies() -> Result<Vec<NewAgency>> {
@@ -80,21 +196,61 @@ fn demo_agencies() -> Result<Vec<NewAgency>> {
     for (code, name, kind) in NATIONAL {
         list.push(agency(code, name, *kind, None, None)?);
     }
-    list.push(agency(PROVINCE, "Pemerintah Provinsi Kalimantan Tengah", AgencyKind::PemerintahProvinsi, None, Some("62"))?);
+    list.push(agency(
+        PROVINCE,
+        "Pemerintah Provinsi Kalimantan Tengah",
+        AgencyKind::PemerintahProvinsi,
+        None,
+        Some("62"),
+    )?);
     for (code, name, kind) in PROVINCE_UNITS {
-        list.push(agency(&format!("{PROVINCE}.{code}"), name, *kind, Some(PROVINCE), Some("62"))?);
+        list.push(agency(
+            &format!("{PROVINCE}.{code}"),
+            name,
+            *kind,
+            Some(PROVINCE),
+            Some("62"),
+        )?);
     }
-    list.push(agency(CITY, "Pemerintah Kota Palangka Raya", AgencyKind::PemerintahKota, None, Some("62.71"))?);
+    list.push(agency(
+        CITY,
+        "Pemerintah Kota Palangka Raya",
+        AgencyKind::PemerintahKota,
+        None,
+        Some("62.71"),
+    )?);
     for (code, name, kind) in CITY_UNITS {
-        list.push(agency(&format!("{CITY}.{code}"), name, *kind, Some(CITY), Some("62.71"))?);
+        list.push(agency(
+            &format!("{CITY}.{code}"),
+            name,
+            *kind,
+            Some(CITY),
+            Some("62.71"),
+        )?);
     }
-    list.push(agency("pdam-palangkaraya", "Perumda Air Minum Kota Palangka Raya", AgencyKind::Bumd, Some(CITY), Some("62.71"))?);
+    list.push(agency(
+        "pdam-palangkaraya",
+        "Perumda Air Minum Kota Palangka Raya",
+        AgencyKind::Bumd,
+        Some(CITY),
+        Some("62.71"),
+    )?);
     let table = regions();
     let city = RegionCode::parse("62.71").map_err(|_| AppError::NotFound)?;
     for district in table.children(Some(&city)) {
         let kecamatan = format!("{CITY}.kec-{}", slug(district.name()));
-        list.push(agency(&kecamatan, &format!("Kecamatan {}", district.name()), AgencyKind::Kecamatan, Some(CITY), Some(district.code().as_str()))?);
-        for village in table.children(Some(district.code())).into_iter().filter(|v| v.level() == RegionLevel::DesaKelurahan) {
+        list.push(agency(
+            &kecamatan,
+            &format!("Kecamatan {}", district.name()),
+            AgencyKind::Kecamatan,
+            Some(CITY),
+            Some(district.code().as_str()),
+        )?);
+        for village in table
+            .children(Some(district.code()))
+            .into_iter()
+            .filter(|v| v.level() == RegionLevel::DesaKelurahan)
+        {
             list.push(agency(
                 &format!("{CITY}.kel-{}", slug(village.name())),
                 &format!("Kelurahan {}", village.name()),
@@ -134,7 +290,12 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: Some(("Rahmat Hidayat", "081234500001")),
-        steps: &[ROUTE_CITY, (Action::Dispose, Some("pemkot-palangkaraya.pupr"), None), (Action::FollowUp, None, None), (Action::PublishFollowUp, None, None)],
+        steps: &[
+            ROUTE_CITY,
+            (Action::Dispose, Some("pemkot-palangkaraya.pupr"), None),
+            (Action::FollowUp, None, None),
+            (Action::PublishFollowUp, None, None),
+        ],
     },
     DemoReport {
         classification: "pengaduan",
@@ -146,7 +307,14 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: Some(("Siti Aminah", "081234500002")),
-        steps: &[ROUTE_CITY, (Action::Dispose, Some("pemkot-palangkaraya.disdukcapil"), None)],
+        steps: &[
+            ROUTE_CITY,
+            (
+                Action::Dispose,
+                Some("pemkot-palangkaraya.disdukcapil"),
+                None,
+            ),
+        ],
     },
     DemoReport {
         classification: "aspirasi",
@@ -170,7 +338,12 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: None,
-        steps: &[ROUTE_CITY, (Action::FollowUp, None, None), (Action::PublishFollowUp, None, None), (Action::ConfirmResolved, None, None)],
+        steps: &[
+            ROUTE_CITY,
+            (Action::FollowUp, None, None),
+            (Action::PublishFollowUp, None, None),
+            (Action::ConfirmResolved, None, None),
+        ],
     },
     DemoReport {
         classification: "pengaduan",
@@ -230,7 +403,14 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: Some(("Marta Uli", "081234500009")),
-        steps: &[ROUTE_CITY, (Action::ReturnNotAuthority, Some("kemensos"), Some("Penyaluran PKH adalah kewenangan Kementerian Sosial."))],
+        steps: &[
+            ROUTE_CITY,
+            (
+                Action::ReturnNotAuthority,
+                Some("kemensos"),
+                Some("Penyaluran PKH adalah kewenangan Kementerian Sosial."),
+            ),
+        ],
     },
 ];
 
@@ -239,16 +419,24 @@ fn actor_for(action: Action) -> ActorRole {
     match action {
         Action::Verify | Action::Pend | Action::Archive => ActorRole::AdminNasional,
         Action::FollowUp | Action::ReturnToAgency => ActorRole::AdminUnit,
-        Action::ReporterReply | Action::ConfirmResolved | Action::Reopen | Action::EscalateOmbudsman => ActorRole::Reporter,
+        Action::ReporterReply
+        | Action::ConfirmResolved
+        | Action::Reopen
+        | Action::EscalateOmbudsman => ActorRole::Reporter,
         Action::RouteToChosenAgency | Action::AutoClose => ActorRole::System,
-        Action::Dispose | Action::ReturnNotAuthority | Action::PublishFollowUp | Action::RejectFollowUp => ActorRole::AdminInstansi,
+        Action::Dispose
+        | Action::ReturnNotAuthority
+        | Action::PublishFollowUp
+        | Action::RejectFollowUp => ActorRole::AdminInstansi,
     }
 }
 
 fn password() -> String {
     const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();
-    (0..14).map(|_| char::from(LETTERS[rng.random_range(0..LETTERS.len())])).collect()
+    (0..14)
+        .map(|_| char::from(LETTERS[rng.random_range(0..LETTERS.len())]))
+        .collect()
 }
 
 impl App {
@@ -267,11 +455,36 @@ impl App {
             }
         }
         let accounts = [
-            (Role::Superadmin, "superadmin@demo.lapor.id", "Superadmin Demo", None),
-            (Role::AdminNasional, "nasional@demo.lapor.id", "Admin Nasional Demo", Some("kemenpan-rb")),
-            (Role::AdminInstansi, "instansi@demo.lapor.id", "Admin Pemkot Palangka Raya", Some(CITY)),
-            (Role::AdminUnit, "unit@demo.lapor.id", "Penghubung Dinas PUPR", Some("pemkot-palangkaraya.pupr")),
-            (Role::Pengawas, "ombudsman@demo.lapor.id", "Pengawas Ombudsman Demo", Some("ombudsman-ri")),
+            (
+                Role::Superadmin,
+                "superadmin@demo.lapor.id",
+                "Superadmin Demo",
+                None,
+            ),
+            (
+                Role::AdminNasional,
+                "nasional@demo.lapor.id",
+                "Admin Nasional Demo",
+                Some("kemenpan-rb"),
+            ),
+            (
+                Role::AdminInstansi,
+                "instansi@demo.lapor.id",
+                "Admin Pemkot Palangka Raya",
+                Some(CITY),
+            ),
+            (
+                Role::AdminUnit,
+                "unit@demo.lapor.id",
+                "Penghubung Dinas PUPR",
+                Some("pemkot-palangkaraya.pupr"),
+            ),
+            (
+                Role::Pengawas,
+                "ombudsman@demo.lapor.id",
+                "Pengawas Ombudsman Demo",
+                Some("ombudsman-ri"),
+            ),
             (Role::Citizen, "warga@demo.lapor.id", "Warga Demo", None),
         ];
         let mut out = Vec::new();
@@ -280,10 +493,16 @@ impl App {
             match self.find_account(login).await? {
                 Some(user) => self.set_password(user.id, &password).await?,
                 None => {
-                    self.add_user(name, Some(login), None, &password, role, agency).await?;
+                    self.add_user(name, Some(login), None, &password, role, agency)
+                        .await?;
                 }
             }
-            out.push(DemoAccount { role, login: login.to_owned(), password, agency: agency.map(str::to_owned) });
+            out.push(DemoAccount {
+                role,
+                login: login.to_owned(),
+                password,
+                agency: agency.map(str::to_owned),
+            });
         }
         Ok(out)
     }
@@ -312,7 +531,14 @@ impl App {
             .await?;
         let number = ReportNumber::parse(&receipt.number).ok_or(AppError::NotFound)?;
         for (action, agency, reason) in demo.steps {
-            self.apply_step(number, *action, actor_for(*action), agency.map(str::to_owned), reason.map(str::to_owned)).await?;
+            self.apply_step(
+                number,
+                *action,
+                actor_for(*action),
+                agency.map(str::to_owned),
+                reason.map(str::to_owned),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -330,23 +556,51 @@ impl App {
         agency: Option<String>,
         reason: Option<String>,
     ) -> Result<()> {
-        let record = self.db.find_report(number).await?.ok_or(AppError::NotFound)?;
+        let record = self
+            .db
+            .find_report(number)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let from = record.report.status;
         let disposed_to_unit = match record.report.agency.as_deref() {
-            Some(code) => self.db.find_agency(code).await?.is_some_and(|a| a.kind.is_unit()),
+            Some(code) => self
+                .db
+                .find_agency(code)
+                .await?
+                .is_some_and(|a| a.kind.is_unit()),
             None => false,
         };
-        let to = transition(from, action, role, disposed_to_unit).map_err(|_| AppError::Forbidden)?;
+        let to =
+            transition(from, action, role, disposed_to_unit).map_err(|_| AppError::Forbidden)?;
         let event = Event {
             at: self.now(),
-            actor: Actor { role, user_id: None },
-            kind: EventKind::Transition { action, from, to, agency: agency.clone(), reason },
+            actor: Actor {
+                role,
+                user_id: None,
+            },
+            kind: EventKind::Transition {
+                action,
+                from,
+                to,
+                agency: agency.clone(),
+                reason,
+            },
         };
         // A report returned as "bukan wewenang" is back with the national admin: the
         // suggested agency is recorded in the event, not made responsible.
-        let responsible = if action == Action::ReturnNotAuthority { None } else { agency };
+        let responsible = if action == Action::ReturnNotAuthority {
+            None
+        } else {
+            agency
+        };
         self.db
-            .record_transition(&TransitionRecord { number, from, to, agency: responsible, event })
+            .record_transition(&TransitionRecord {
+                number,
+                from,
+                to,
+                agency: responsible,
+                event,
+            })
             .await
             .map_err(|e| match e {
                 StoreError::Stale => AppError::Conflict,

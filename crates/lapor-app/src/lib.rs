@@ -13,13 +13,15 @@ mod bootstrap;
 pub mod demo;
 mod reports;
 
-pub use accounts::{Session, SESSION_DAYS};
+pub use accounts::{SESSION_DAYS, Session};
 pub use agencies::{AgencyImport, ImportError};
 pub use bootstrap::BootstrapProgress;
 pub use reports::{CategoryView, PublicReport, Receipt, Submission, TrackedReport};
 
 /// Re-exported so the outer layers need not depend on the store crate for these types.
-pub use lapor_store::{AgencyRecord, Backend, Page, PublicFilter, ReportRecord, StoredEvent, UserRecord};
+pub use lapor_store::{
+    AgencyRecord, Backend, Page, PublicFilter, ReportRecord, StoredEvent, UserRecord,
+};
 
 /// What a use case can answer besides success.
 #[derive(Debug, thiserror::Error)]
@@ -73,13 +75,19 @@ impl FixedClock {
     }
 
     pub fn set(&self, at: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = at;
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -96,7 +104,11 @@ impl App {
     ///
     /// # Errors
     /// When the database cannot be opened or migrated.
-    pub async fn open(url: &str, clock: Arc<dyn Clock>, progress: &mut dyn BootstrapProgress) -> Result<Self> {
+    pub async fn open(
+        url: &str,
+        clock: Arc<dyn Clock>,
+        progress: &mut dyn BootstrapProgress,
+    ) -> Result<Self> {
         let db = Db::connect(url).await?;
         db.migrate().await?;
         bootstrap::load_reference_data(&db, progress).await?;
@@ -109,7 +121,11 @@ impl App {
     /// On database failure.
     pub async fn with_db(db: Db, clock: Arc<dyn Clock>) -> Result<Self> {
         let categories = reports::load_categories(&db).await?;
-        Ok(Self { db, clock, categories: Arc::new(categories) })
+        Ok(Self {
+            db,
+            clock,
+            categories: Arc::new(categories),
+        })
     }
 
     #[must_use]
@@ -139,7 +155,8 @@ impl App {
     #[must_use]
     pub fn today_in_indonesia(&self) -> NaiveDate {
         const WIT: i32 = 9 * 3600;
-        let offset = FixedOffset::east_opt(WIT).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
+        let offset =
+            FixedOffset::east_opt(WIT).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
         self.now().with_timezone(&offset).date_naive()
     }
 }

@@ -6,7 +6,10 @@ use lapor_domain::region::{RegionCode, regions};
 use lapor_domain::report::{Channel, Classification, NewReport, ReportInput};
 use lapor_domain::status::Status;
 use lapor_domain::tracking::{ReportNumber, TrackingCode};
-use lapor_store::{Db, Page, PublicFilter, ReportRecord, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord, UserRecord};
+use lapor_store::{
+    Db, Page, PublicFilter, ReportRecord, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord,
+    UserRecord,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{App, AppError, Result};
@@ -23,7 +26,10 @@ pub struct Receipt {
 
 impl std::fmt::Debug for Receipt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Receipt").field("number", &self.number).field("status", &self.status).finish_non_exhaustive()
+        f.debug_struct("Receipt")
+            .field("number", &self.number)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
     }
 }
 
@@ -82,12 +88,19 @@ pub struct PublicEvent {
 }
 
 impl PublicReport {
-    fn project(record: ReportRecord, reporter: Option<&ReporterRecord>, history: Vec<StoredEvent>) -> Option<Self> {
+    fn project(
+        record: ReportRecord,
+        reporter: Option<&ReporterRecord>,
+        history: Vec<StoredEvent>,
+    ) -> Option<Self> {
         let r = record.report;
         if !r.is_public() {
             return None;
         }
-        let reporter_name = r.privacy.public_reporter_name(reporter.and_then(|p| p.name.as_deref())).map(str::to_owned);
+        let reporter_name = r
+            .privacy
+            .public_reporter_name(reporter.and_then(|p| p.name.as_deref()))
+            .map(str::to_owned);
         Some(Self {
             number: r.number.to_string(),
             classification: r.classification,
@@ -108,7 +121,11 @@ impl PublicReport {
             history: history
                 .into_iter()
                 .filter(|e| e.event.kind.visible_to_public())
-                .map(|e| PublicEvent { at: e.event.at, actor_role: e.event.actor.role, kind: e.event.kind })
+                .map(|e| PublicEvent {
+                    at: e.event.at,
+                    actor_role: e.event.actor.role,
+                    kind: e.event.kind,
+                })
                 .collect(),
         })
     }
@@ -128,7 +145,12 @@ pub(crate) async fn load_categories(db: &Db) -> Result<Vec<CategoryView>> {
         .list_categories()
         .await?
         .into_iter()
-        .map(|(code, parent, name_id, name_en)| CategoryView { code, parent, name_id, name_en })
+        .map(|(code, parent, name_id, name_en)| CategoryView {
+            code,
+            parent,
+            name_id,
+            name_en,
+        })
         .collect())
 }
 
@@ -139,7 +161,12 @@ impl App {
     /// # Errors
     /// [`AppError::Invalid`] naming every bad field; [`AppError::IdempotencyKeyReused`].
     pub async fn submit(&self, submission: Submission<'_>) -> Result<Receipt> {
-        let agency_known = match submission.input.agency.map(str::trim).filter(|a| !a.is_empty()) {
+        let agency_known = match submission
+            .input
+            .agency
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
             Some(code) => self.db.find_agency(&code.to_lowercase()).await?.is_some(),
             None => true,
         };
@@ -156,7 +183,8 @@ impl App {
             tracking_code: tracking.to_string(),
             status: Status::Unverified.code().to_owned(),
         };
-        let receipt_json = |number: ReportNumber| serde_json::to_string(&receipt(number)).unwrap_or_default();
+        let receipt_json =
+            |number: ReportNumber| serde_json::to_string(&receipt(number)).unwrap_or_default();
         let record = SubmitRecord {
             report: &report,
             tracking_hash: tracking.digest(),
@@ -170,9 +198,11 @@ impl App {
                 tracing::info!(report = %number, channel = submission.channel.code(), "report received");
                 Ok(receipt(number))
             }
-            SubmitOutcome::Replayed(json) => {
-                serde_json::from_str(&json).map_err(|_| AppError::Storage(lapor_store::StoreError::Corrupt("idempotency_keys.response")))
-            }
+            SubmitOutcome::Replayed(json) => serde_json::from_str(&json).map_err(|_| {
+                AppError::Storage(lapor_store::StoreError::Corrupt(
+                    "idempotency_keys.response",
+                ))
+            }),
             SubmitOutcome::KeyReused => Err(AppError::IdempotencyKeyReused),
         }
     }
@@ -184,7 +214,11 @@ impl App {
     /// [`AppError::NotFound`].
     pub async fn track(&self, code: &str) -> Result<TrackedReport> {
         let code = TrackingCode::parse(code).ok_or(AppError::NotFound)?;
-        let record = self.db.find_report_by_tracking(&code.digest()).await?.ok_or(AppError::NotFound)?;
+        let record = self
+            .db
+            .find_report_by_tracking(&code.digest())
+            .await?
+            .ok_or(AppError::NotFound)?;
         self.tracked(record).await
     }
 
@@ -198,15 +232,27 @@ impl App {
             .filter(|e| e.event.kind.visible_to_reporter())
             .collect();
         let reporter = self.db.find_reporter(number).await?;
-        Ok(TrackedReport { record, reporter, history })
+        Ok(TrackedReport {
+            record,
+            reporter,
+            history,
+        })
     }
 
     /// A report filed from `account`, with its history.
     ///
     /// # Errors
     /// [`AppError::NotFound`] when it does not exist or was filed by someone else.
-    pub async fn my_report(&self, account: &UserRecord, number: ReportNumber) -> Result<TrackedReport> {
-        let record = self.db.find_report(number).await?.ok_or(AppError::NotFound)?;
+    pub async fn my_report(
+        &self,
+        account: &UserRecord,
+        number: ReportNumber,
+    ) -> Result<TrackedReport> {
+        let record = self
+            .db
+            .find_report(number)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if record.report.reporter_user_id != Some(account.id) {
             return Err(AppError::NotFound);
         }
@@ -228,7 +274,11 @@ impl App {
     pub async fn public_reports(&self, filter: &PublicFilter) -> Result<Page<PublicReport>> {
         let page = self.db.list_public_reports(filter).await?;
         Ok(Page {
-            items: page.items.into_iter().filter_map(|r| PublicReport::project(r, None, Vec::new())).collect(),
+            items: page
+                .items
+                .into_iter()
+                .filter_map(|r| PublicReport::project(r, None, Vec::new()))
+                .collect(),
             total: page.total,
             page: page.page,
             per_page: page.per_page,
@@ -240,7 +290,11 @@ impl App {
     /// # Errors
     /// [`AppError::NotFound`] also for reports that exist but are not public.
     pub async fn public_report(&self, number: ReportNumber) -> Result<PublicReport> {
-        let record = self.db.find_report(number).await?.ok_or(AppError::NotFound)?;
+        let record = self
+            .db
+            .find_report(number)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !record.report.is_public() {
             return Err(AppError::NotFound);
         }
@@ -261,11 +315,17 @@ impl App {
     /// [`AppError::Invalid`] on the `region` field.
     pub fn region_filter(raw: Option<&str>) -> Result<Option<RegionCode>> {
         use lapor_domain::validation::Problem;
-        let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+        let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+            return Ok(None);
+        };
         match RegionCode::parse(raw) {
             Ok(code) if regions().get(&code).is_some() => Ok(Some(code)),
-            Ok(_) => Err(lapor_domain::ValidationErrors::single("region", Problem::UnknownRegion).into()),
-            Err(_) => Err(lapor_domain::ValidationErrors::single("region", Problem::InvalidRegion).into()),
+            Ok(_) => {
+                Err(lapor_domain::ValidationErrors::single("region", Problem::UnknownRegion).into())
+            }
+            Err(_) => {
+                Err(lapor_domain::ValidationErrors::single("region", Problem::InvalidRegion).into())
+            }
         }
     }
 }

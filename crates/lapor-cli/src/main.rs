@@ -14,7 +14,12 @@ use lapor_domain::user::Role;
 #[command(version, about)]
 struct Cli {
     /// Database: `postgres://…`, `sqlite:path.db`, or a plain file path (SQLite).
-    #[arg(long, global = true, env = "LAPOR_DATABASE_URL", default_value = "sqlite:lapor-data/lapor.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "LAPOR_DATABASE_URL",
+        default_value = "sqlite:lapor-data/lapor.db"
+    )]
     database: String,
     #[command(subcommand)]
     command: Command,
@@ -86,13 +91,16 @@ struct Progress {
 
 impl Progress {
     fn new() -> Self {
-        Self { tty: std::io::stderr().is_terminal(), last_decile: None }
+        Self {
+            tty: std::io::stderr().is_terminal(),
+            last_decile: None,
+        }
     }
 }
 
 impl BootstrapProgress for Progress {
     fn step(&mut self, what: &str, done: usize, total: usize) {
-        let percent = if total == 0 { 100 } else { done * 100 / total };
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
         let mut err = std::io::stderr();
         if self.tty {
             let _ = write!(err, "\r{what}: {done}/{total} ({percent}%)");
@@ -111,9 +119,15 @@ fn database_url(raw: &str) -> anyhow::Result<String> {
     if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
         return Ok(raw.to_owned());
     }
-    let path = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
+    let path = raw
+        .strip_prefix("sqlite://")
+        .or_else(|| raw.strip_prefix("sqlite:"))
+        .unwrap_or(raw);
     let file = path.split('?').next().unwrap_or(path);
-    if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = std::path::Path::new(file)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     Ok(format!("sqlite:{path}"))
@@ -121,8 +135,11 @@ fn database_url(raw: &str) -> anyhow::Result<String> {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("LAPOR_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_env("LAPOR_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("LAPOR_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
     } else {
@@ -142,7 +159,9 @@ fn generated_password() -> String {
     use rand::Rng;
     const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();
-    (0..16).map(|_| char::from(LETTERS[rng.random_range(0..LETTERS.len())])).collect()
+    (0..16)
+        .map(|_| char::from(LETTERS[rng.random_range(0..LETTERS.len())]))
+        .collect()
 }
 
 async fn shutdown_signal() {
@@ -151,7 +170,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -165,18 +185,36 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging();
     match cli.command {
-        Command::Serve { bind, demo, secure_cookies } => {
+        Command::Serve {
+            bind,
+            demo,
+            secure_cookies,
+        } => {
             let app = open(&cli.database).await?;
             if demo {
                 let accounts = app.load_demo().await.context("cannot load the demo data")?;
                 println!("Demo accounts (passwords are new at every start and shown only here):");
                 for a in &accounts {
-                    println!("  {:<15} {:<28} {}  {}", a.role.code(), a.login, a.password, a.agency.as_deref().unwrap_or(""));
+                    println!(
+                        "  {:<15} {:<28} {}  {}",
+                        a.role.code(),
+                        a.login,
+                        a.password,
+                        a.agency.as_deref().unwrap_or("")
+                    );
                 }
             }
-            let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+            let listener = tokio::net::TcpListener::bind(&bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind}"))?;
             println!("Lapor is serving http://{bind} ({:?})", app.backend());
-            lapor_web::serve(listener, app.clone(), lapor_web::WebConfig { secure_cookies }, shutdown_signal()).await?;
+            lapor_web::serve(
+                listener,
+                app.clone(),
+                lapor_web::WebConfig { secure_cookies },
+                shutdown_signal(),
+            )
+            .await?;
             app.close().await;
         }
         Command::Migrate => {
@@ -184,7 +222,17 @@ async fn main() -> anyhow::Result<()> {
             println!("Database is up to date ({:?}).", app.backend());
             app.close().await;
         }
-        Command::User { command: UserCommand::Add { role, name, email, phone, agency, password_stdin } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    role,
+                    name,
+                    email,
+                    phone,
+                    agency,
+                    password_stdin,
+                },
+        } => {
             let role = Role::from_code(&role).with_context(|| format!("unknown role {role}"))?;
             let (password, generated) = if password_stdin {
                 let mut password = String::new();
@@ -194,7 +242,16 @@ async fn main() -> anyhow::Result<()> {
                 (generated_password(), true)
             };
             let app = open(&cli.database).await?;
-            let user = app.add_user(&name, email.as_deref(), phone.as_deref(), &password, role, agency.as_deref()).await;
+            let user = app
+                .add_user(
+                    &name,
+                    email.as_deref(),
+                    phone.as_deref(),
+                    &password,
+                    role,
+                    agency.as_deref(),
+                )
+                .await;
             app.close().await;
             match user {
                 Ok(user) => {
@@ -207,17 +264,24 @@ async fn main() -> anyhow::Result<()> {
                 Err(e) => return Err(e.into()),
             }
         }
-        Command::Import { command: ImportCommand::Agencies { file } } => {
-            let reader = std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        Command::Import {
+            command: ImportCommand::Agencies { file },
+        } => {
+            let reader = std::fs::File::open(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let app = open(&cli.database).await?;
             let mut progress = Progress::new();
-            let result = app.import_agencies(reader, |done, total| progress.step("instansi", done, total)).await;
+            let result = app
+                .import_agencies(reader, |done, total| progress.step("instansi", done, total))
+                .await;
             app.close().await;
             let summary = result?;
-            println!("Imported {} agencies ({} already present).", summary.created, summary.skipped);
+            println!(
+                "Imported {} agencies ({} already present).",
+                summary.created, summary.skipped
+            );
         }
         Command::Openapi => println!("{}", lapor_web::api::openapi_document()),
     }
     Ok(())
 }
-

@@ -17,7 +17,12 @@ fn lapor(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     child.wait_with_output().unwrap()
 }
@@ -35,36 +40,112 @@ fn migrate_import_and_add_users_from_the_command_line() {
     let migrate = lapor(db, &["migrate"], None);
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
     // The region load is long, so it reports progress.
-    assert!(text(&migrate.stderr).contains("wilayah: 91599/91599 (100%)"), "{}", text(&migrate.stderr));
+    assert!(
+        text(&migrate.stderr).contains("wilayah: 91599/91599 (100%)"),
+        "{}",
+        text(&migrate.stderr)
+    );
 
     let csv = dir.path().join("agencies.csv");
     std::fs::write(&csv, "code,name,kind,parent,regions\npemkot-palangkaraya,Pemerintah Kota Palangka Raya,pemerintah_kota,,62.71\npemkot-palangkaraya.dinkes,Dinas Kesehatan,dinas,pemkot-palangkaraya,62.71\n").unwrap();
     let import = lapor(db, &["import", "agencies", csv.to_str().unwrap()], None);
     assert!(import.status.success(), "{}", text(&import.stderr));
-    assert!(text(&import.stdout).contains("Imported 2 agencies (0 already present)"), "{}", text(&import.stdout));
+    assert!(
+        text(&import.stdout).contains("Imported 2 agencies (0 already present)"),
+        "{}",
+        text(&import.stdout)
+    );
     assert!(text(&import.stderr).contains("instansi: 2/2 (100%)"));
 
-    let generated = lapor(db, &["user", "add", "--role", "admin_unit", "--name", "Penghubung Dinkes", "--email", "dinkes@example.id", "--agency", "pemkot-palangkaraya.dinkes"], None);
+    let generated = lapor(
+        db,
+        &[
+            "user",
+            "add",
+            "--role",
+            "admin_unit",
+            "--name",
+            "Penghubung Dinkes",
+            "--email",
+            "dinkes@example.id",
+            "--agency",
+            "pemkot-palangkaraya.dinkes",
+        ],
+        None,
+    );
     assert!(generated.status.success(), "{}", text(&generated.stderr));
     let out = text(&generated.stdout);
-    assert!(out.contains("(admin_unit)") && out.contains("Password (shown once): "), "{out}");
+    assert!(
+        out.contains("(admin_unit)") && out.contains("Password (shown once): "),
+        "{out}"
+    );
 
-    let typed = lapor(db, &["user", "add", "--role", "admin_nasional", "--name", "Admin Nasional", "--phone", "081200001111", "--password-stdin"], Some("kata-sandi-kuat\n"));
+    let typed = lapor(
+        db,
+        &[
+            "user",
+            "add",
+            "--role",
+            "admin_nasional",
+            "--name",
+            "Admin Nasional",
+            "--phone",
+            "081200001111",
+            "--password-stdin",
+        ],
+        Some("kata-sandi-kuat\n"),
+    );
     assert!(typed.status.success(), "{}", text(&typed.stderr));
-    assert!(!text(&typed.stdout).contains("Password"), "a typed password is not echoed");
+    assert!(
+        !text(&typed.stdout).contains("Password"),
+        "a typed password is not echoed"
+    );
 
-    let missing_agency = lapor(db, &["user", "add", "--role", "admin_instansi", "--name", "Tanpa Instansi", "--email", "x@example.id"], None);
+    let missing_agency = lapor(
+        db,
+        &[
+            "user",
+            "add",
+            "--role",
+            "admin_instansi",
+            "--name",
+            "Tanpa Instansi",
+            "--email",
+            "x@example.id",
+        ],
+        None,
+    );
     assert!(!missing_agency.status.success());
-    assert!(text(&missing_agency.stderr).contains("agency=required"), "{}", text(&missing_agency.stderr));
+    assert!(
+        text(&missing_agency.stderr).contains("agency=required"),
+        "{}",
+        text(&missing_agency.stderr)
+    );
 
-    let unknown_role = lapor(db, &["user", "add", "--role", "raja", "--name", "X", "--email", "y@example.id"], None);
+    let unknown_role = lapor(
+        db,
+        &[
+            "user",
+            "add",
+            "--role",
+            "raja",
+            "--name",
+            "X",
+            "--email",
+            "y@example.id",
+        ],
+        None,
+    );
     assert!(!unknown_role.status.success());
     assert!(text(&unknown_role.stderr).contains("unknown role raja"));
 }
 
 #[test]
 fn the_openapi_document_can_be_printed() {
-    let out = Command::new(env!("CARGO_BIN_EXE_lapor")).arg("openapi").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lapor"))
+        .arg("openapi")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["paths"]["/api/v1/reports"].is_object());

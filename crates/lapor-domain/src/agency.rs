@@ -91,7 +91,9 @@ impl AgencyKind {
     #[must_use]
     pub fn may_have_parent(self, parent: AgencyKind) -> bool {
         match self {
-            AgencyKind::Kelurahan => matches!(parent, AgencyKind::Kecamatan) || parent.is_government(),
+            AgencyKind::Kelurahan => {
+                matches!(parent, AgencyKind::Kecamatan) || parent.is_government()
+            }
             k if k.is_unit() => !parent.is_unit() || parent == AgencyKind::UnitKerja,
             // BUMD belong to a regional government; other top-level bodies stand alone.
             AgencyKind::Bumd => parent.is_regional_government(),
@@ -103,13 +105,16 @@ impl AgencyKind {
     pub fn is_regional_government(self) -> bool {
         matches!(
             self,
-            AgencyKind::PemerintahProvinsi | AgencyKind::PemerintahKabupaten | AgencyKind::PemerintahKota
+            AgencyKind::PemerintahProvinsi
+                | AgencyKind::PemerintahKabupaten
+                | AgencyKind::PemerintahKota
         )
     }
 
     #[must_use]
     pub fn is_government(self) -> bool {
-        self.is_regional_government() || matches!(self, AgencyKind::Kementerian | AgencyKind::Lembaga)
+        self.is_regional_government()
+            || matches!(self, AgencyKind::Kementerian | AgencyKind::Lembaga)
     }
 }
 
@@ -142,9 +147,9 @@ impl NewAgency {
         if code.is_empty() {
             errors.add("code", Problem::Required);
         } else if code.len() > 80
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_'))
+            || !code.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_')
+            })
         {
             errors.add("code", Problem::InvalidValue);
         }
@@ -153,19 +158,32 @@ impl NewAgency {
             errors.add("kind", Problem::InvalidValue);
             AgencyKind::UnitKerja
         });
-        let parent_code = parent_code.map(str::trim).filter(|p| !p.is_empty()).map(str::to_lowercase);
+        let parent_code = parent_code
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_lowercase);
         if kind.is_unit() && parent_code.is_none() {
             errors.add("parent", Problem::Required);
         }
         let mut regions_out = Vec::new();
-        for raw in region_codes.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        for raw in region_codes
+            .iter()
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+        {
             match RegionCode::parse(raw) {
                 Ok(code) if regions().get(&code).is_some() => regions_out.push(code),
                 Ok(_) => errors.add("regions", Problem::UnknownRegion),
                 Err(_) => errors.add("regions", Problem::InvalidRegion),
             }
         }
-        errors.into_result(Self { code, name, kind, parent_code, regions: regions_out })
+        errors.into_result(Self {
+            code,
+            name,
+            kind,
+            parent_code,
+            regions: regions_out,
+        })
     }
 }
 
@@ -175,11 +193,18 @@ mod tests {
 
     #[test]
     fn units_need_a_parent_and_codes_are_slugs() {
-        let err = NewAgency::validate("Dinkes Kota!", "Dinas Kesehatan", "dinas", None, &[]).expect_err("invalid");
+        let err = NewAgency::validate("Dinkes Kota!", "Dinas Kesehatan", "dinas", None, &[])
+            .expect_err("invalid");
         assert_eq!(err.for_field("code"), Some(Problem::InvalidValue));
         assert_eq!(err.for_field("parent"), Some(Problem::Required));
-        let ok = NewAgency::validate("PEMKOT-PALANGKARAYA", "Pemerintah Kota Palangka Raya", "pemerintah_kota", None, &["62.71"])
-            .expect("valid");
+        let ok = NewAgency::validate(
+            "PEMKOT-PALANGKARAYA",
+            "Pemerintah Kota Palangka Raya",
+            "pemerintah_kota",
+            None,
+            &["62.71"],
+        )
+        .expect("valid");
         assert_eq!(ok.code, "pemkot-palangkaraya");
         assert_eq!(ok.regions[0].as_str(), "62.71");
     }

@@ -86,9 +86,21 @@ mod tests {
 
     #[test]
     fn tree_has_the_lapor_top_level_topics_and_every_parent_exists() {
-        let top: Vec<_> = DEFAULT.iter().filter(|c| c.parent_code().is_none()).collect();
+        let top: Vec<_> = DEFAULT
+            .iter()
+            .filter(|c| c.parent_code().is_none())
+            .collect();
         assert!(top.len() >= 19, "{}", top.len());
-        for needed in ["kesehatan", "pendidikan", "pekerjaan_umum", "perhubungan", "kependudukan", "sosial", "lingkungan_hidup", "ketertiban_umum"] {
+        for needed in [
+            "kesehatan",
+            "pendidikan",
+            "pekerjaan_umum",
+            "perhubungan",
+            "kependudukan",
+            "sosial",
+            "lingkungan_hidup",
+            "ketertiban_umum",
+        ] {
             assert!(find(needed).is_some(), "{needed}");
         }
         for c in DEFAULT {

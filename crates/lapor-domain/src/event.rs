@@ -18,12 +18,18 @@ pub struct Actor {
 impl Actor {
     #[must_use]
     pub fn system() -> Self {
-        Self { role: ActorRole::System, user_id: None }
+        Self {
+            role: ActorRole::System,
+            user_id: None,
+        }
     }
 
     #[must_use]
     pub fn reporter(user_id: Option<i64>) -> Self {
-        Self { role: ActorRole::Reporter, user_id }
+        Self {
+            role: ActorRole::Reporter,
+            user_id,
+        }
     }
 }
 
@@ -92,12 +98,29 @@ mod tests {
 
     #[test]
     fn the_public_does_not_see_privacy_changes_or_pre_publication_steps() {
-        let raised = EventKind::PrivacyRaised { privacy: Privacy { anonymous: true, confidential: false } };
+        let raised = EventKind::PrivacyRaised {
+            privacy: Privacy {
+                anonymous: true,
+                confidential: false,
+            },
+        };
         assert!(!raised.visible_to_public());
         assert!(raised.visible_to_reporter());
-        let pend = EventKind::Transition { action: Action::Pend, from: Status::Unverified, to: Status::Pending, agency: None, reason: None };
+        let pend = EventKind::Transition {
+            action: Action::Pend,
+            from: Status::Unverified,
+            to: Status::Pending,
+            agency: None,
+            reason: None,
+        };
         assert!(!pend.visible_to_public());
-        let routed = EventKind::Transition { action: Action::Verify, from: Status::Pending, to: Status::Routed, agency: Some("kemenkes".into()), reason: None };
+        let routed = EventKind::Transition {
+            action: Action::Verify,
+            from: Status::Pending,
+            to: Status::Routed,
+            agency: Some("kemenkes".into()),
+            reason: None,
+        };
         assert!(routed.visible_to_public());
     }
 }

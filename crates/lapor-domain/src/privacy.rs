@@ -24,7 +24,9 @@ impl Privacy {
     /// # Errors
     /// When `requested` would turn off a flag that is on.
     pub fn raise(self, requested: Privacy) -> Result<Privacy, PrivacyLowered> {
-        if (self.anonymous && !requested.anonymous) || (self.confidential && !requested.confidential) {
+        if (self.anonymous && !requested.anonymous)
+            || (self.confidential && !requested.confidential)
+        {
             return Err(PrivacyLowered);
         }
         Ok(requested)
@@ -33,7 +35,11 @@ impl Privacy {
     /// The reporter's name as the public (and the reported party) may see it.
     #[must_use]
     pub fn public_reporter_name(self, name: Option<&str>) -> Option<&str> {
-        if self.anonymous || self.confidential { None } else { name }
+        if self.anonymous || self.confidential {
+            None
+        } else {
+            name
+        }
     }
 }
 
@@ -42,17 +48,30 @@ mod tests {
     use super::*;
 
     const ALL: [Privacy; 4] = [
-        Privacy { anonymous: false, confidential: false },
-        Privacy { anonymous: true, confidential: false },
-        Privacy { anonymous: false, confidential: true },
-        Privacy { anonymous: true, confidential: true },
+        Privacy {
+            anonymous: false,
+            confidential: false,
+        },
+        Privacy {
+            anonymous: true,
+            confidential: false,
+        },
+        Privacy {
+            anonymous: false,
+            confidential: true,
+        },
+        Privacy {
+            anonymous: true,
+            confidential: true,
+        },
     ];
 
     #[test]
     fn privacy_can_be_raised_but_never_lowered() {
         for from in ALL {
             for to in ALL {
-                let lowers = (from.anonymous && !to.anonymous) || (from.confidential && !to.confidential);
+                let lowers =
+                    (from.anonymous && !to.anonymous) || (from.confidential && !to.confidential);
                 assert_eq!(from.raise(to).is_err(), lowers, "{from:?} -> {to:?}");
             }
         }

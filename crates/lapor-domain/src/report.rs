@@ -56,7 +56,13 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [Channel::Web, Channel::Api, Channel::Sms, Channel::Email, Channel::Open311];
+    pub const ALL: [Channel; 5] = [
+        Channel::Web,
+        Channel::Api,
+        Channel::Sms,
+        Channel::Email,
+        Channel::Open311,
+    ];
 
     #[must_use]
     pub fn code(self) -> &'static str {
@@ -149,7 +155,11 @@ impl NewReport {
         known_agency: impl Fn(&str) -> bool,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let classification = match input.classification.map(str::trim).filter(|s| !s.is_empty()) {
+        let classification = match input
+            .classification
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => {
                 errors.add("classification", Problem::Required);
                 None
@@ -162,8 +172,20 @@ impl NewReport {
                 found
             }
         };
-        let title = text(&mut errors, "title", input.title.unwrap_or(""), TITLE_MIN, TITLE_MAX);
-        let body = text(&mut errors, "body", input.body.unwrap_or(""), BODY_MIN, BODY_MAX);
+        let title = text(
+            &mut errors,
+            "title",
+            input.title.unwrap_or(""),
+            TITLE_MIN,
+            TITLE_MAX,
+        );
+        let body = text(
+            &mut errors,
+            "body",
+            input.body.unwrap_or(""),
+            BODY_MIN,
+            BODY_MAX,
+        );
         let incident_date = input
             .incident_date
             .map(str::trim)
@@ -188,11 +210,19 @@ impl NewReport {
         };
         let address = optional_text(&mut errors, "address", input.address, ADDRESS_MAX);
         let coordinates = check_coordinates(&mut errors, input.latitude, input.longitude);
-        let category = input.category.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let category = input
+            .category
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
         if category.as_deref().is_some_and(|c| !known_category(c)) {
             errors.add("category", Problem::UnknownCategory);
         }
-        let target_agency = input.agency.map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+        let target_agency = input
+            .agency
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase);
         if target_agency.as_deref().is_some_and(|a| !known_agency(a)) {
             errors.add("agency", Problem::UnknownAgency);
         }
@@ -209,10 +239,17 @@ impl NewReport {
                 title,
                 body,
                 incident_date,
-                location: Location { region, address, coordinates },
+                location: Location {
+                    region,
+                    address,
+                    coordinates,
+                },
                 category,
                 target_agency,
-                privacy: Privacy { anonymous: input.anonymous, confidential: input.confidential },
+                privacy: Privacy {
+                    anonymous: input.anonymous,
+                    confidential: input.confidential,
+                },
                 channel,
                 contact,
             }),
@@ -221,7 +258,11 @@ impl NewReport {
     }
 }
 
-fn check_incident_date(errors: &mut ValidationErrors, raw: &str, today: NaiveDate) -> Option<NaiveDate> {
+fn check_incident_date(
+    errors: &mut ValidationErrors,
+    raw: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
     let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") else {
         errors.add("incident_date", Problem::InvalidDate);
         return None;
@@ -235,7 +276,11 @@ fn check_incident_date(errors: &mut ValidationErrors, raw: &str, today: NaiveDat
     Some(date)
 }
 
-fn check_coordinates(errors: &mut ValidationErrors, lat: Option<f64>, lon: Option<f64>) -> Option<(f64, f64)> {
+fn check_coordinates(
+    errors: &mut ValidationErrors,
+    lat: Option<f64>,
+    lon: Option<f64>,
+) -> Option<(f64, f64)> {
     match (lat, lon) {
         (None, None) => None,
         (Some(lat), Some(lon)) => {
@@ -313,12 +358,22 @@ mod tests {
     }
 
     fn check(input: &ReportInput<'_>) -> Result<NewReport, ValidationErrors> {
-        NewReport::validate(input, Channel::Web, today(), |c| crate::category::find(c).is_some(), |a| a == "kemenkes")
+        NewReport::validate(
+            input,
+            Channel::Web,
+            today(),
+            |c| crate::category::find(c).is_some(),
+            |a| a == "kemenkes",
+        )
     }
 
     #[test]
     fn a_complete_report_is_accepted_with_text_trimmed() {
-        let report = check(&ReportInput { title: Some("  Jalan rusak parah  "), ..valid() }).expect("valid");
+        let report = check(&ReportInput {
+            title: Some("  Jalan rusak parah  "),
+            ..valid()
+        })
+        .expect("valid");
         assert_eq!(report.title, "Jalan rusak parah");
         assert_eq!(report.location.region.as_str(), "62.71.01");
         assert_eq!(report.classification, Classification::Pengaduan);
@@ -350,9 +405,18 @@ mod tests {
             ..valid()
         })
         .expect_err("invalid");
-        assert_eq!(err.for_field("classification"), Some(Problem::UnknownClassification));
-        assert_eq!(err.for_field("title"), Some(Problem::TooShort { min: TITLE_MIN }));
-        assert_eq!(err.for_field("body"), Some(Problem::TooLong { max: BODY_MAX }));
+        assert_eq!(
+            err.for_field("classification"),
+            Some(Problem::UnknownClassification)
+        );
+        assert_eq!(
+            err.for_field("title"),
+            Some(Problem::TooShort { min: TITLE_MIN })
+        );
+        assert_eq!(
+            err.for_field("body"),
+            Some(Problem::TooLong { max: BODY_MAX })
+        );
         assert_eq!(err.for_field("incident_date"), Some(Problem::FutureDate));
         assert_eq!(err.for_field("region_code"), Some(Problem::UnknownRegion));
         assert_eq!(err.for_field("category"), Some(Problem::UnknownCategory));
@@ -365,32 +429,73 @@ mod tests {
 
     #[test]
     fn dates_and_coordinates_edge_cases() {
-        let err = check(&ReportInput { incident_date: Some("28-11-2026"), latitude: Some(-2.2), ..valid() }).expect_err("invalid");
+        let err = check(&ReportInput {
+            incident_date: Some("28-11-2026"),
+            latitude: Some(-2.2),
+            ..valid()
+        })
+        .expect_err("invalid");
         assert_eq!(err.for_field("incident_date"), Some(Problem::InvalidDate));
-        assert_eq!(err.for_field("longitude"), Some(Problem::CoordinatesIncomplete));
-        let ok = check(&ReportInput { incident_date: Some("2026-11-28"), latitude: Some(-2.21), longitude: Some(113.91), ..valid() })
-            .expect("today and a point in Palangka Raya are fine");
+        assert_eq!(
+            err.for_field("longitude"),
+            Some(Problem::CoordinatesIncomplete)
+        );
+        let ok = check(&ReportInput {
+            incident_date: Some("2026-11-28"),
+            latitude: Some(-2.21),
+            longitude: Some(113.91),
+            ..valid()
+        })
+        .expect("today and a point in Palangka Raya are fine");
         assert_eq!(ok.location.coordinates, Some((-2.21, 113.91)));
-        let err = check(&ReportInput { incident_date: Some("1970-01-01"), ..valid() }).expect_err("invalid");
+        let err = check(&ReportInput {
+            incident_date: Some("1970-01-01"),
+            ..valid()
+        })
+        .expect_err("invalid");
         assert_eq!(err.for_field("incident_date"), Some(Problem::TooOld));
-        let err = check(&ReportInput { latitude: Some(f64::NAN), longitude: Some(113.0), ..valid() }).expect_err("invalid");
+        let err = check(&ReportInput {
+            latitude: Some(f64::NAN),
+            longitude: Some(113.0),
+            ..valid()
+        })
+        .expect_err("invalid");
         assert_eq!(err.for_field("latitude"), Some(Problem::OutOfRange));
     }
 
     #[test]
     fn markup_is_kept_as_typed_but_control_characters_are_refused() {
-        let ok = check(&ReportInput { title: Some("<script>alert(1)</script>"), ..valid() }).expect("stored as typed");
+        let ok = check(&ReportInput {
+            title: Some("<script>alert(1)</script>"),
+            ..valid()
+        })
+        .expect("stored as typed");
         assert_eq!(ok.title, "<script>alert(1)</script>");
-        let err = check(&ReportInput { title: Some("Jalan\u{0000}rusak"), ..valid() }).expect_err("invalid");
+        let err = check(&ReportInput {
+            title: Some("Jalan\u{0000}rusak"),
+            ..valid()
+        })
+        .expect_err("invalid");
         assert_eq!(err.for_field("title"), Some(Problem::InvalidChars));
     }
 
     #[test]
     fn region_codes_are_accepted_at_every_level_and_undotted() {
         for code in ["62", "62.71", "62.71.01", "62.71.01.1001", "6271011001"] {
-            assert!(check(&ReportInput { region_code: Some(code), ..valid() }).is_ok(), "{code}");
+            assert!(
+                check(&ReportInput {
+                    region_code: Some(code),
+                    ..valid()
+                })
+                .is_ok(),
+                "{code}"
+            );
         }
-        let err = check(&ReportInput { region_code: Some("62.7"), ..valid() }).expect_err("invalid");
+        let err = check(&ReportInput {
+            region_code: Some("62.7"),
+            ..valid()
+        })
+        .expect_err("invalid");
         assert_eq!(err.for_field("region_code"), Some(Problem::InvalidRegion));
     }
 

@@ -69,13 +69,19 @@ impl Status {
     /// reports are never public; confidentiality is checked separately.
     #[must_use]
     pub fn is_published(self) -> bool {
-        !matches!(self, Status::Unverified | Status::Pending | Status::Archived)
+        !matches!(
+            self,
+            Status::Unverified | Status::Pending | Status::Archived
+        )
     }
 
     /// No further handling happens in Lapor.
     #[must_use]
     pub fn is_final(self) -> bool {
-        matches!(self, Status::Closed | Status::Archived | Status::EscalatedOmbudsman)
+        matches!(
+            self,
+            Status::Closed | Status::Archived | Status::EscalatedOmbudsman
+        )
     }
 }
 
@@ -235,9 +241,7 @@ impl Action {
                 Target::To(S::Routed),
                 &[R::AdminNasional],
             ),
-            Action::RouteToChosenAgency => {
-                (&[S::Unverified], Target::To(S::Routed), &[R::System])
-            }
+            Action::RouteToChosenAgency => (&[S::Unverified], Target::To(S::Routed), &[R::System]),
             Action::Pend => (
                 &[S::Unverified, S::Returned],
                 Target::To(S::Pending),
@@ -268,17 +272,23 @@ impl Action {
             Action::RejectFollowUp => {
                 (&[S::FollowedUp], Target::BackToHandler, &[R::AdminInstansi])
             }
-            Action::ReporterReply => {
-                (&[S::AwaitingReporter], Target::BackToHandler, &[R::Reporter])
-            }
-            Action::ConfirmResolved => {
-                (&[S::AwaitingReporter], Target::To(S::Closed), &[R::Reporter])
-            }
+            Action::ReporterReply => (
+                &[S::AwaitingReporter],
+                Target::BackToHandler,
+                &[R::Reporter],
+            ),
+            Action::ConfirmResolved => (
+                &[S::AwaitingReporter],
+                Target::To(S::Closed),
+                &[R::Reporter],
+            ),
             Action::AutoClose => (&[S::AwaitingReporter], Target::To(S::Closed), &[R::System]),
             Action::Reopen => (&[S::Closed], Target::BackToHandler, &[R::Reporter]),
-            Action::EscalateOmbudsman => {
-                (UNRESOLVED, Target::To(S::EscalatedOmbudsman), &[R::Reporter])
-            }
+            Action::EscalateOmbudsman => (
+                UNRESOLVED,
+                Target::To(S::EscalatedOmbudsman),
+                &[R::Reporter],
+            ),
         };
         Rule { from, to, roles }
     }
@@ -386,9 +396,16 @@ mod tests {
                         match expected {
                             Some((_, _, _, to_agency, to_unit)) => {
                                 let want = if unit { *to_unit } else { *to_agency };
-                                assert_eq!(got, Ok(want), "{from:?} {action:?} {role:?} unit={unit}");
+                                assert_eq!(
+                                    got,
+                                    Ok(want),
+                                    "{from:?} {action:?} {role:?} unit={unit}"
+                                );
                             }
-                            None => assert!(got.is_err(), "{from:?} {action:?} {role:?} must be refused"),
+                            None => assert!(
+                                got.is_err(),
+                                "{from:?} {action:?} {role:?} must be refused"
+                            ),
                         }
                     }
                     allowed_seen += usize::from(expected.is_some());
@@ -402,11 +419,17 @@ mod tests {
     fn refusal_names_the_reason() {
         assert_eq!(
             transition(S::Unverified, Action::Verify, R::AdminInstansi, false),
-            Err(TransitionError::RoleNotAllowed { role: R::AdminInstansi, action: Action::Verify })
+            Err(TransitionError::RoleNotAllowed {
+                role: R::AdminInstansi,
+                action: Action::Verify
+            })
         );
         assert_eq!(
             transition(S::Closed, Action::Verify, R::AdminNasional, false),
-            Err(TransitionError::NotFromStatus { from: S::Closed, action: Action::Verify })
+            Err(TransitionError::NotFromStatus {
+                from: S::Closed,
+                action: Action::Verify
+            })
         );
     }
 
@@ -414,16 +437,27 @@ mod tests {
     fn final_statuses_allow_nothing_but_reopening_a_closed_report() {
         for status in [S::Archived, S::EscalatedOmbudsman] {
             for role in ActorRole::ALL {
-                assert!(available_actions(status, role).is_empty(), "{status:?} {role:?}");
+                assert!(
+                    available_actions(status, role).is_empty(),
+                    "{status:?} {role:?}"
+                );
             }
         }
-        assert_eq!(available_actions(S::Closed, R::Reporter), vec![Action::Reopen]);
+        assert_eq!(
+            available_actions(S::Closed, R::Reporter),
+            vec![Action::Reopen]
+        );
     }
 
     #[test]
     fn a_returned_report_always_has_a_way_back_to_routing() {
         // No dead ends: "bukan wewenang" lands in the national queue, which can route again.
-        let next = transition(S::Routed, Action::ReturnNotAuthority, R::AdminInstansi, false);
+        let next = transition(
+            S::Routed,
+            Action::ReturnNotAuthority,
+            R::AdminInstansi,
+            false,
+        );
         assert_eq!(next, Ok(S::Returned));
         assert!(available_actions(S::Returned, R::AdminNasional).contains(&Action::Verify));
     }

@@ -76,10 +76,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[must_use]
 pub fn hex(bytes: &[u8]) -> String {
     use fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The public report number, shown as seven digits (`#0001234`) like LAPOR!'s own numbers.
@@ -125,8 +127,9 @@ mod tests {
     #[test]
     fn codes_differ_and_round_trip_through_display() {
         let mut rng = StdRng::seed_from_u64(1);
-        let codes: std::collections::HashSet<_> =
-            (0..10_000).map(|_| TrackingCode::generate(&mut rng).0).collect();
+        let codes: std::collections::HashSet<_> = (0..10_000)
+            .map(|_| TrackingCode::generate(&mut rng).0)
+            .collect();
         assert_eq!(codes.len(), 10_000);
         let code = TrackingCode::generate(&mut rng);
         assert_eq!(TrackingCode::parse(&code.to_string()), Some(code));
@@ -137,7 +140,12 @@ mod tests {
         let a = TrackingCode::parse("K7QM-R2XD-9HTWB").expect("valid");
         assert_eq!(TrackingCode::parse("k7qm r2xd 9htwb"), Some(a.clone()));
         assert_eq!(TrackingCode::parse(" k7qmr2xd9htwb "), Some(a.clone()));
-        assert_eq!(a.digest(), TrackingCode::parse("k7qmr2xd9htwb").expect("valid").digest());
+        assert_eq!(
+            a.digest(),
+            TrackingCode::parse("k7qmr2xd9htwb")
+                .expect("valid")
+                .digest()
+        );
     }
 
     #[test]

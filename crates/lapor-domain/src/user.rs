@@ -176,20 +176,26 @@ impl Contact {
     ) -> Self {
         let [name_field, email_field, phone_field] = fields;
         let name = crate::validation::optional_text(errors, name_field, name, 100);
-        let email = email.map(str::trim).filter(|s| !s.is_empty()).and_then(|raw| {
-            let parsed = Email::parse(raw);
-            if parsed.is_none() {
-                errors.add(email_field, Problem::InvalidEmail);
-            }
-            parsed
-        });
-        let phone = phone.map(str::trim).filter(|s| !s.is_empty()).and_then(|raw| {
-            let parsed = Phone::parse(raw);
-            if parsed.is_none() {
-                errors.add(phone_field, Problem::InvalidPhone);
-            }
-            parsed
-        });
+        let email = email
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .and_then(|raw| {
+                let parsed = Email::parse(raw);
+                if parsed.is_none() {
+                    errors.add(email_field, Problem::InvalidEmail);
+                }
+                parsed
+            });
+        let phone = phone
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .and_then(|raw| {
+                let parsed = Phone::parse(raw);
+                if parsed.is_none() {
+                    errors.add(phone_field, Problem::InvalidPhone);
+                }
+                parsed
+            });
         Self { name, email, phone }
     }
 
@@ -224,7 +230,8 @@ impl Registration {
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let name = text(&mut errors, "name", name, 2, 100);
-        let contact = Contact::validate(&mut errors, ["name", "email", "phone"], None, email, phone);
+        let contact =
+            Contact::validate(&mut errors, ["name", "email", "phone"], None, email, phone);
         let blank = |v: Option<&str>| v.is_none_or(|s| s.trim().is_empty());
         if blank(email) && blank(phone) {
             errors.add("email", Problem::ContactRequired);
@@ -275,22 +282,53 @@ mod tests {
 
     #[test]
     fn phone_numbers_are_normalised_to_e164() {
-        for raw in ["081234567890", "+6281234567890", "6281234567890", "+62 812-3456-7890", "(0812) 3456 7890"] {
-            assert_eq!(Phone::parse(raw).map(|p| p.as_str().to_owned()), Some("+6281234567890".into()), "{raw}");
+        for raw in [
+            "081234567890",
+            "+6281234567890",
+            "6281234567890",
+            "+62 812-3456-7890",
+            "(0812) 3456 7890",
+        ] {
+            assert_eq!(
+                Phone::parse(raw).map(|p| p.as_str().to_owned()),
+                Some("+6281234567890".into()),
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn landlines_foreign_and_garbage_numbers_are_refused() {
-        for raw in ["", "0215551234", "+44 7700 900123", "0812", "08123456789012345", "0812abc4567", "+0812345678", "62+812345678"] {
+        for raw in [
+            "",
+            "0215551234",
+            "+44 7700 900123",
+            "0812",
+            "08123456789012345",
+            "0812abc4567",
+            "+0812345678",
+            "62+812345678",
+        ] {
             assert_eq!(Phone::parse(raw), None, "{raw}");
         }
     }
 
     #[test]
     fn emails_are_checked_and_lower_cased() {
-        assert_eq!(Email::parse(" Budi@Example.CO.id ").map(|e| e.as_str().to_owned()), Some("budi@example.co.id".into()));
-        for raw in ["budi", "budi@", "@example.com", "budi@example", "budi@@example.com", "bu di@example.com", "budi@.example.com", "budi@example..com"] {
+        assert_eq!(
+            Email::parse(" Budi@Example.CO.id ").map(|e| e.as_str().to_owned()),
+            Some("budi@example.co.id".into())
+        );
+        for raw in [
+            "budi",
+            "budi@",
+            "@example.com",
+            "budi@example",
+            "budi@@example.com",
+            "bu di@example.com",
+            "budi@.example.com",
+            "budi@example..com",
+        ] {
             assert_eq!(Email::parse(raw), None, "{raw}");
         }
     }
@@ -312,9 +350,16 @@ mod tests {
     fn registration_needs_a_way_to_log_in_and_a_long_enough_password() {
         let err = Registration::validate("Budi", None, Some(" "), "short").expect_err("invalid");
         assert_eq!(err.for_field("email"), Some(Problem::ContactRequired));
-        assert_eq!(err.for_field("password"), Some(Problem::TooShort { min: 8 }));
-        let ok = Registration::validate("Budi", None, Some("0812 3456 7890"), "rahasia123").expect("valid");
-        assert_eq!(ok.phone.map(|p| p.as_str().to_owned()), Some("+6281234567890".into()));
+        assert_eq!(
+            err.for_field("password"),
+            Some(Problem::TooShort { min: 8 })
+        );
+        let ok = Registration::validate("Budi", None, Some("0812 3456 7890"), "rahasia123")
+            .expect("valid");
+        assert_eq!(
+            ok.phone.map(|p| p.as_str().to_owned()),
+            Some("+6281234567890".into())
+        );
     }
 
     #[test]

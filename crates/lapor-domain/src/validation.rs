@@ -99,7 +99,11 @@ impl ValidationErrors {
     /// # Errors
     /// Returns `self` when at least one field is invalid.
     pub fn into_result<T>(self, value: T) -> Result<T, Self> {
-        if self.0.is_empty() { Ok(value) } else { Err(self) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 

@@ -54,7 +54,11 @@ impl Db {
     /// # Errors
     /// [`StoreError::Conflict`] for a taken code, [`StoreError::UnknownReference`] for an
     /// unknown parent or region.
-    pub async fn insert_agency(&self, agency: &NewAgency, now: DateTime<Utc>) -> Result<AgencyRecord> {
+    pub async fn insert_agency(
+        &self,
+        agency: &NewAgency,
+        now: DateTime<Utc>,
+    ) -> Result<AgencyRecord> {
         let id: i64 = in_tx!(self, tx => {
             let parent_id: Option<i64> = match &agency.parent_code {
                 None => None,
@@ -138,13 +142,15 @@ impl Db {
     /// On database failure.
     pub async fn list_agencies(&self) -> Result<Vec<AgencyRecord>> {
         let sql = format!("{SELECT_AGENCY} ORDER BY a.id");
-        let rows: Vec<AgencyRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
+        let rows: Vec<AgencyRow> =
+            on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
         let links: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT agency_id, region_code FROM agency_regions ORDER BY agency_id, region_code",
         )
         .fetch_all(pool)
         .await?);
-        let mut by_agency: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+        let mut by_agency: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
         for (id, code) in links {
             by_agency.entry(id).or_default().push(code);
         }

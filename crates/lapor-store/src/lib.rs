@@ -66,7 +66,10 @@ pub enum Backend {
 enum Pools {
     /// SQLite allows one writer at a time: writes go through a one-connection pool so they
     /// queue in the application instead of failing with SQLITE_BUSY; reads run in parallel.
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -121,7 +124,9 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
-            return Ok(Self { pools: Pools::Postgres(pool) });
+            return Ok(Self {
+                pools: Pools::Postgres(pool),
+            });
         }
         if !url.starts_with("sqlite:") {
             return Err(StoreError::UnsupportedUrl);
@@ -142,7 +147,9 @@ impl Db {
             .max_connections(8)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Self { pools: Pools::Sqlite { read, write } })
+        Ok(Self {
+            pools: Pools::Sqlite { read, write },
+        })
     }
 
     #[must_use]
@@ -172,7 +179,10 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.iter().map(|m| (m.version, m.description.to_string())).collect()
+        migrator
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
     }
 
     /// Answers when the database does.
@@ -223,5 +233,7 @@ pub(crate) fn conflict_on(what: &'static str) -> impl Fn(sqlx::Error) -> StoreEr
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub(crate) fn escape_like(raw: &str) -> String {
-    raw.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    raw.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

@@ -73,7 +73,11 @@ impl Db {
     ///
     /// # Errors
     /// On database failure (nothing is stored then).
-    pub async fn insert_regions(&self, rows: &[RegionRow], mut progress: impl FnMut(usize)) -> Result<()> {
+    pub async fn insert_regions(
+        &self,
+        rows: &[RegionRow],
+        mut progress: impl FnMut(usize),
+    ) -> Result<()> {
         in_tx!(self, tx => {
             let mut done = 0;
             for chunk in rows.chunks(REGION_BATCH) {

@@ -132,26 +132,40 @@ impl TryFrom<ReportRow> for ReportRecord {
         let coordinates = r.latitude.zip(r.longitude);
         let report = Report {
             number: ReportNumber(r.id),
-            classification: Classification::from_code(&r.classification).ok_or(StoreError::Corrupt("reports.classification"))?,
+            classification: Classification::from_code(&r.classification)
+                .ok_or(StoreError::Corrupt("reports.classification"))?,
             title: r.title,
             body: r.body,
-            incident_date: r.incident_date.as_deref().map(|d| parse_date(d, "reports.incident_date")).transpose()?,
+            incident_date: r
+                .incident_date
+                .as_deref()
+                .map(|d| parse_date(d, "reports.incident_date"))
+                .transpose()?,
             location: Location {
-                region: RegionCode::parse(&r.region_code).map_err(|_| StoreError::Corrupt("reports.region_code"))?,
+                region: RegionCode::parse(&r.region_code)
+                    .map_err(|_| StoreError::Corrupt("reports.region_code"))?,
                 address: r.address,
                 coordinates,
             },
             category: r.category,
             target_agency: r.target_agency,
             agency: r.agency,
-            privacy: Privacy { anonymous: r.anonymous, confidential: r.confidential },
-            channel: Channel::from_code(&r.channel).ok_or(StoreError::Corrupt("reports.channel"))?,
+            privacy: Privacy {
+                anonymous: r.anonymous,
+                confidential: r.confidential,
+            },
+            channel: Channel::from_code(&r.channel)
+                .ok_or(StoreError::Corrupt("reports.channel"))?,
             status: Status::from_code(&r.status).ok_or(StoreError::Corrupt("reports.status"))?,
             reporter_user_id: r.reporter_user_id,
             created_at: parse_ts(&r.created_at, "reports.created_at")?,
             updated_at: parse_ts(&r.updated_at, "reports.updated_at")?,
         };
-        Ok(Self { report, agency_name: r.agency_name, target_agency_name: r.target_agency_name })
+        Ok(Self {
+            report,
+            agency_name: r.agency_name,
+            target_agency_name: r.target_agency_name,
+        })
     }
 }
 
@@ -172,10 +186,12 @@ impl TryFrom<EventRow> for StoredEvent {
             event: Event {
                 at: parse_ts(&r.at, "report_events.at")?,
                 actor: Actor {
-                    role: ActorRole::from_code(&r.actor_role).ok_or(StoreError::Corrupt("report_events.actor_role"))?,
+                    role: ActorRole::from_code(&r.actor_role)
+                        .ok_or(StoreError::Corrupt("report_events.actor_role"))?,
                     user_id: r.actor_user_id,
                 },
-                kind: serde_json::from_str(&r.data).map_err(|_| StoreError::Corrupt("report_events.data"))?,
+                kind: serde_json::from_str(&r.data)
+                    .map_err(|_| StoreError::Corrupt("report_events.data"))?,
             },
         })
     }
@@ -336,7 +352,10 @@ impl Db {
 
     /// # Errors
     /// On database failure.
-    pub async fn find_report_by_tracking(&self, tracking_hash: &str) -> Result<Option<ReportRecord>> {
+    pub async fn find_report_by_tracking(
+        &self,
+        tracking_hash: &str,
+    ) -> Result<Option<ReportRecord>> {
         let sql = format!("{SELECT_REPORT} WHERE r.tracking_hash = $1");
         let row: Option<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tracking_hash).fetch_optional(pool).await?);
         row.map(ReportRecord::try_from).transpose()
@@ -346,10 +365,13 @@ impl Db {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn list_events(&self, number: ReportNumber, public_only: bool) -> Result<Vec<StoredEvent>> {
+    pub async fn list_events(
+        &self,
+        number: ReportNumber,
+        public_only: bool,
+    ) -> Result<Vec<StoredEvent>> {
         const ALL: &str = "SELECT id, at, actor_role, actor_user_id, data FROM report_events WHERE report_id = $1 ORDER BY id";
-        const PUBLIC: &str =
-            "SELECT id, at, actor_role, actor_user_id, data FROM report_events WHERE report_id = $1 AND public = $2 ORDER BY id";
+        const PUBLIC: &str = "SELECT id, at, actor_role, actor_user_id, data FROM report_events WHERE report_id = $1 AND public = $2 ORDER BY id";
         let rows: Vec<EventRow> = on_pool!(self, pool => if public_only {
             sqlx::query_as(PUBLIC).bind(number.0).bind(true).fetch_all(pool).await?
         } else {
@@ -422,8 +444,15 @@ impl Db {
             params.push(value);
             format!("${}", params.len() + 1)
         };
-        let published: Vec<&str> = Status::ALL.iter().filter(|s| s.is_published()).map(|s| s.code()).collect();
-        let placeholders: Vec<String> = published.iter().map(|s| next(&mut params, (*s).to_owned())).collect();
+        let published: Vec<&str> = Status::ALL
+            .iter()
+            .filter(|s| s.is_published())
+            .map(|s| s.code())
+            .collect();
+        let placeholders: Vec<String> = published
+            .iter()
+            .map(|s| next(&mut params, (*s).to_owned()))
+            .collect();
         conditions.push(format!("r.status IN ({})", placeholders.join(", ")));
         if let Some(status) = filter.status {
             let p = next(&mut params, status.code().to_owned());
@@ -432,12 +461,16 @@ impl Db {
         if let Some(category) = &filter.category {
             let exact = next(&mut params, category.clone());
             let below = next(&mut params, format!("{}.%", escape_like(category)));
-            conditions.push(format!("(r.category = {exact} OR r.category LIKE {below} ESCAPE '\\')"));
+            conditions.push(format!(
+                "(r.category = {exact} OR r.category LIKE {below} ESCAPE '\\')"
+            ));
         }
         if let Some(region) = &filter.region {
             let exact = next(&mut params, region.as_str().to_owned());
             let below = next(&mut params, format!("{}.%", escape_like(region.as_str())));
-            conditions.push(format!("(r.region_code = {exact} OR r.region_code LIKE {below} ESCAPE '\\')"));
+            conditions.push(format!(
+                "(r.region_code = {exact} OR r.region_code LIKE {below} ESCAPE '\\')"
+            ));
         }
         if let Some(agency) = &filter.agency {
             let p = next(&mut params, agency.clone());
@@ -449,7 +482,14 @@ impl Db {
         }
         // Each word must start a word of the report ("jalan" finds "jalanan" but "dan" does not
         // find "pendanaan"); `search_text` is padded with spaces for this.
-        for word in filter.q.as_deref().map(search_words).unwrap_or_default().into_iter().take(8) {
+        for word in filter
+            .q
+            .as_deref()
+            .map(search_words)
+            .unwrap_or_default()
+            .into_iter()
+            .take(8)
+        {
             let p = next(&mut params, format!("% {}%", escape_like(&word)));
             conditions.push(format!("r.search_text LIKE {p} ESCAPE '\\'"));
         }
@@ -470,8 +510,16 @@ impl Db {
             }
             (count.fetch_one(pool).await?, list.fetch_all(pool).await?)
         });
-        let items = rows.into_iter().map(ReportRecord::try_from).collect::<Result<_>>()?;
-        Ok(Page { items, total, page, per_page })
+        let items = rows
+            .into_iter()
+            .map(ReportRecord::try_from)
+            .collect::<Result<_>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// Reports filed from an account, newest first.
@@ -479,7 +527,9 @@ impl Db {
     /// # Errors
     /// On database failure.
     pub async fn list_reports_of_user(&self, user_id: i64) -> Result<Vec<ReportRecord>> {
-        let sql = format!("{SELECT_REPORT} WHERE r.reporter_user_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 200");
+        let sql = format!(
+            "{SELECT_REPORT} WHERE r.reporter_user_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 200"
+        );
         let rows: Vec<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(pool).await?);
         rows.into_iter().map(ReportRecord::try_from).collect()
     }

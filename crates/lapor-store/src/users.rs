@@ -32,7 +32,10 @@ pub struct UserRecord {
 /// Personal data stays out of debug output (and so out of logs).
 impl std::fmt::Debug for UserRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserRecord").field("id", &self.id).field("role", &self.role).finish_non_exhaustive()
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
     }
 }
 
@@ -118,16 +121,22 @@ impl Db {
     /// # Errors
     /// On database failure.
     pub async fn find_user_by_email(&self, email: &Email) -> Result<Option<UserRecord>> {
-        self.user_where("email = $1", Key::Text(email.as_str())).await
+        self.user_where("email = $1", Key::Text(email.as_str()))
+            .await
     }
 
     /// # Errors
     /// On database failure.
     pub async fn find_user_by_phone(&self, phone: &Phone) -> Result<Option<UserRecord>> {
-        self.user_where("phone = $1", Key::Text(phone.as_str())).await
+        self.user_where("phone = $1", Key::Text(phone.as_str()))
+            .await
     }
 
-    async fn user_where(&self, condition: &'static str, key: Key<'_>) -> Result<Option<UserRecord>> {
+    async fn user_where(
+        &self,
+        condition: &'static str,
+        key: Key<'_>,
+    ) -> Result<Option<UserRecord>> {
         let sql = format!("{SELECT_USER} WHERE {condition}");
         let row: Option<UserRow> = on_pool!(self, pool => {
             let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
@@ -161,7 +170,13 @@ impl Db {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn insert_session(&self, token_hash: &str, user_id: i64, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         in_tx!(self, tx => {
             sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_hash)
@@ -178,7 +193,11 @@ impl Db {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn find_session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRecord>> {
+    pub async fn find_session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRecord>> {
         let sql = "SELECT u.id, u.name, u.email, u.phone, u.password_hash, u.role, u.agency_id, u.created_at \
                    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2";
         let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(sql).bind(token_hash).bind(ts(now)).fetch_optional(pool).await?);

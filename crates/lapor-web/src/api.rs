@@ -8,13 +8,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use lapor_app::{AppError, PublicFilter, PublicReport, StoredEvent, Submission, TrackedReport};
+use lapor_domain::ValidationErrors;
 use lapor_domain::event::EventKind;
 use lapor_domain::region::{Region, RegionCode, regions};
 use lapor_domain::report::{Channel, ReportInput};
 use lapor_domain::status::Status;
 use lapor_domain::tracking::{ReportNumber, sha256_hex};
 use lapor_domain::validation::Problem as P;
-use lapor_domain::ValidationErrors;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -42,7 +42,15 @@ pub fn routes() -> Router<AppState> {
         version = "1",
         description = "File reports (pengaduan, aspirasi, permintaan informasi), follow them by tracking code, and read the public reports, regions, categories and agencies. Errors are RFC 9457 problem documents with a stable `code` per field; messages follow `Accept-Language` (id or en, default id)."
     ),
-    paths(submit_report, track_report, public_reports, public_report, list_regions, list_categories, list_agencies),
+    paths(
+        submit_report,
+        track_report,
+        public_reports,
+        public_report,
+        list_regions,
+        list_categories,
+        list_agencies
+    ),
     components(schemas(Problem, FieldProblem))
 )]
 pub struct ApiDoc;
@@ -54,7 +62,11 @@ pub fn openapi_document() -> String {
 }
 
 async fn openapi_json() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], openapi_document()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi_document(),
+    )
+        .into_response()
 }
 
 /// Contact details of the reporter; never shown publicly.
@@ -153,7 +165,13 @@ impl HistoryEntry {
         };
         match kind {
             EventKind::Submitted { channel } => entry.channel = Some(channel.code().to_owned()),
-            EventKind::Transition { action, from, to, agency, reason } => {
+            EventKind::Transition {
+                action,
+                from,
+                to,
+                agency,
+                reason,
+            } => {
                 entry.action = Some(action.code().to_owned());
                 entry.from = Some(from.code().to_owned());
                 entry.to = Some(to.code().to_owned());
@@ -262,7 +280,11 @@ pub struct PublicReportView {
 impl From<PublicReport> for PublicReportView {
     fn from(p: PublicReport) -> Self {
         Self {
-            history: p.history.iter().map(|e| HistoryEntry::new(e.at, e.actor_role.code(), &e.kind)).collect(),
+            history: p
+                .history
+                .iter()
+                .map(|e| HistoryEntry::new(e.at, e.actor_role.code(), &e.kind))
+                .collect(),
             number: p.number,
             classification: p.classification.code().to_owned(),
             title: p.title,
@@ -333,7 +355,9 @@ impl From<&Region> for RegionView {
             kind: r.kind().as_str().to_owned(),
             level: r.level().depth(),
             parent: r.parent().map(|p| p.as_str().to_owned()),
-            full_name: regions().full_name(r.code()).unwrap_or_else(|| r.name().to_owned()),
+            full_name: regions()
+                .full_name(r.code())
+                .unwrap_or_else(|| r.name().to_owned()),
         }
     }
 }
@@ -373,7 +397,11 @@ pub struct AgencyView {
 
 /// Reads a JSON body: the right content type, valid JSON, and the right shapes, each with
 /// its own problem naming the field.
-fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8], tr: Tr) -> Result<T, ApiError> {
+fn parse_json<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+    tr: Tr,
+) -> Result<T, ApiError> {
     let json_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -383,9 +411,22 @@ fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8], 
             v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
         });
     if !json_type {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", tr.problem_content_type(), None));
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            tr.problem_content_type(),
+            None,
+        ));
     }
-    let malformed = |e: &serde_json::Error| ApiError::field(StatusCode::BAD_REQUEST, "malformed_json", tr.problem_malformed_json(), "body", e.to_string());
+    let malformed = |e: &serde_json::Error| {
+        ApiError::field(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            tr.problem_malformed_json(),
+            "body",
+            e.to_string(),
+        )
+    };
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -396,10 +437,29 @@ fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8], 
         let message = inner.to_string();
         let unknown = message.starts_with("unknown field");
         // The path already names an unknown key; a wrong top-level shape is about the body.
-        let field = if path == "." || path.starts_with('[') { "body".to_owned() } else { path };
-        let code = if unknown { "unknown_field" } else { "invalid_type" };
-        let mut api = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", tr.problem_invalid_title(), Some(tr.problem_invalid_detail().to_owned()));
-        api.0.errors = vec![FieldProblem { field, code: code.to_owned(), message, min: None, max: None }];
+        let field = if path == "." || path.starts_with('[') {
+            "body".to_owned()
+        } else {
+            path
+        };
+        let code = if unknown {
+            "unknown_field"
+        } else {
+            "invalid_type"
+        };
+        let mut api = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            tr.problem_invalid_title(),
+            Some(tr.problem_invalid_detail().to_owned()),
+        );
+        api.0.errors = vec![FieldProblem {
+            field,
+            code: code.to_owned(),
+            message,
+            min: None,
+            max: None,
+        }];
         api
     })?;
     de.end().map_err(|e| malformed(&e))?;
@@ -407,9 +467,15 @@ fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8], 
 }
 
 fn idempotency_key(headers: &HeaderMap, tr: Tr) -> Result<Option<String>, ApiError> {
-    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
     match value.to_str() {
-        Ok(key) if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(key.to_owned())),
+        Ok(key)
+            if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Ok(Some(key.to_owned()))
+        }
         _ => Err(ApiError::field(
             StatusCode::BAD_REQUEST,
             "invalid_idempotency_key",
@@ -430,15 +496,27 @@ fn idempotency_key(headers: &HeaderMap, tr: Tr) -> Result<Option<String>, ApiErr
         (status = 201, description = "Stored. Keep the tracking code.", body = Receipt),
         (status = 400, description = "Malformed JSON or Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than 128 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
     ),
     tag = "reports"
 )]
 
-async fn submit_report(State(state): State<AppState>, tr: Tr, headers: HeaderMap, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Response, ApiError> {
-    let body = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", tr.problem_too_large(), None))?;
+async fn submit_report(
+    State(state): State<AppState>,
+    tr: Tr,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            tr.problem_too_large(),
+            None,
+        )
+    })?;
     let key = idempotency_key(&headers, tr)?;
     let request: ReportRequest = parse_json(&headers, &body, tr)?;
     let reporter = request.reporter.unwrap_or_default();
@@ -469,7 +547,11 @@ async fn submit_report(State(state): State<AppState>, tr: Tr, headers: HeaderMap
         })
         .await
         .map_err(|e| ApiError::from_app(e, tr))?;
-    let receipt = Receipt { number: receipt.number, tracking_code: receipt.tracking_code, status: receipt.status };
+    let receipt = Receipt {
+        number: receipt.number,
+        tracking_code: receipt.tracking_code,
+        status: receipt.status,
+    };
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
 }
 
@@ -484,15 +566,32 @@ async fn submit_report(State(state): State<AppState>, tr: Tr, headers: HeaderMap
     ),
     tag = "reports"
 )]
-async fn track_report(State(state): State<AppState>, tr: Tr, Path(code): Path<String>) -> Result<Response, ApiError> {
-    let tracked = state.app.track(&code).await.map_err(|e| ApiError::from_app(e, tr))?;
+async fn track_report(
+    State(state): State<AppState>,
+    tr: Tr,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let tracked = state
+        .app
+        .track(&code)
+        .await
+        .map_err(|e| ApiError::from_app(e, tr))?;
     let mut response = Json(TrackedReportView::from(tracked)).into_response();
     // The answer holds what only the reporter may see: no shared caches.
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
     Ok(response)
 }
 
-fn parse_page(raw: Option<&str>, field: &'static str, default: u32, max: u32, errors: &mut ValidationErrors) -> u32 {
+fn parse_page(
+    raw: Option<&str>,
+    field: &'static str,
+    default: u32,
+    max: u32,
+    errors: &mut ValidationErrors,
+) -> u32 {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => default,
         Some(s) => match s.parse::<u32>() {
@@ -516,7 +615,11 @@ pub(crate) fn public_filter(
     per_page: Option<&str>,
 ) -> Result<PublicFilter, AppError> {
     let mut errors = ValidationErrors::default();
-    let nonempty = |v: Option<&str>| v.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let nonempty = |v: Option<&str>| {
+        v.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     let status = nonempty(status).and_then(|s| {
         let found = Status::from_code(&s).filter(|s| s.is_published());
         if found.is_none() {
@@ -555,7 +658,11 @@ pub(crate) fn public_filter(
     ),
     tag = "public"
 )]
-async fn public_reports(State(state): State<AppState>, tr: Tr, Query(query): Query<PublicQuery>) -> Result<Json<PublicReportPage>, ApiError> {
+async fn public_reports(
+    State(state): State<AppState>,
+    tr: Tr,
+    Query(query): Query<PublicQuery>,
+) -> Result<Json<PublicReportPage>, ApiError> {
     let filter = public_filter(
         query.q.as_deref(),
         query.status.as_deref(),
@@ -566,7 +673,11 @@ async fn public_reports(State(state): State<AppState>, tr: Tr, Query(query): Que
         query.per_page.as_deref(),
     )
     .map_err(|e| ApiError::from_app(e, tr))?;
-    let page = state.app.public_reports(&filter).await.map_err(|e| ApiError::from_app(e, tr))?;
+    let page = state
+        .app
+        .public_reports(&filter)
+        .await
+        .map_err(|e| ApiError::from_app(e, tr))?;
     Ok(Json(PublicReportPage {
         items: page.items.into_iter().map(PublicReportView::from).collect(),
         total: page.total,
@@ -586,9 +697,18 @@ async fn public_reports(State(state): State<AppState>, tr: Tr, Query(query): Que
     ),
     tag = "public"
 )]
-async fn public_report(State(state): State<AppState>, tr: Tr, Path(number): Path<String>) -> Result<Json<PublicReportView>, ApiError> {
-    let number = ReportNumber::parse(&number).ok_or_else(|| ApiError::from_app(AppError::NotFound, tr))?;
-    let report = state.app.public_report(number).await.map_err(|e| ApiError::from_app(e, tr))?;
+async fn public_report(
+    State(state): State<AppState>,
+    tr: Tr,
+    Path(number): Path<String>,
+) -> Result<Json<PublicReportView>, ApiError> {
+    let number =
+        ReportNumber::parse(&number).ok_or_else(|| ApiError::from_app(AppError::NotFound, tr))?;
+    let report = state
+        .app
+        .public_report(number)
+        .await
+        .map_err(|e| ApiError::from_app(e, tr))?;
     Ok(Json(report.into()))
 }
 
@@ -603,14 +723,18 @@ async fn public_report(State(state): State<AppState>, tr: Tr, Path(number): Path
     ),
     tag = "reference"
 )]
-async fn list_regions(tr: Tr, Query(query): Query<RegionQuery>) -> Result<Json<Vec<RegionView>>, ApiError> {
-    let parent: Option<RegionCode> = lapor_app::App::region_filter(query.parent.as_deref()).map_err(|e| match e {
-        AppError::Invalid(mut errors) => {
-            errors.0.iter_mut().for_each(|e| e.field = "parent");
-            ApiError::invalid(&errors, tr)
-        }
-        other => ApiError::from_app(other, tr),
-    })?;
+async fn list_regions(
+    tr: Tr,
+    Query(query): Query<RegionQuery>,
+) -> Result<Json<Vec<RegionView>>, ApiError> {
+    let parent: Option<RegionCode> = lapor_app::App::region_filter(query.parent.as_deref())
+        .map_err(|e| match e {
+            AppError::Invalid(mut errors) => {
+                errors.0.iter_mut().for_each(|e| e.field = "parent");
+                ApiError::invalid(&errors, tr)
+            }
+            other => ApiError::from_app(other, tr),
+        })?;
     let table = regions();
     let found = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => table.search(q, parent.as_ref(), 20),
@@ -631,7 +755,11 @@ async fn list_categories(State(state): State<AppState>, tr: Tr) -> Json<Vec<Cate
             .map(|c| CategoryView {
                 code: c.code.clone(),
                 parent: c.parent.clone(),
-                name: if english { c.name_en.clone() } else { c.name_id.clone() },
+                name: if english {
+                    c.name_en.clone()
+                } else {
+                    c.name_id.clone()
+                },
                 name_id: c.name_id.clone(),
                 name_en: c.name_en.clone(),
             })
@@ -641,13 +769,25 @@ async fn list_categories(State(state): State<AppState>, tr: Tr) -> Json<Vec<Cate
 
 /// Every agency, by name.
 #[utoipa::path(get, path = "/api/v1/agencies", responses((status = 200, body = Vec<AgencyView>)), tag = "reference")]
-async fn list_agencies(State(state): State<AppState>, tr: Tr) -> Result<Json<Vec<AgencyView>>, ApiError> {
-    let agencies = state.app.agencies().await.map_err(|e| ApiError::from_app(e, tr))?;
+async fn list_agencies(
+    State(state): State<AppState>,
+    tr: Tr,
+) -> Result<Json<Vec<AgencyView>>, ApiError> {
+    let agencies = state
+        .app
+        .agencies()
+        .await
+        .map_err(|e| ApiError::from_app(e, tr))?;
     Ok(Json(
         agencies
             .into_iter()
-            .map(|a| AgencyView { code: a.code, name: a.name, kind: a.kind.code().to_owned(), parent: a.parent_code, regions: a.regions })
+            .map(|a| AgencyView {
+                code: a.code,
+                name: a.name,
+                kind: a.kind.code().to_owned(),
+                parent: a.parent_code,
+                regions: a.regions,
+            })
             .collect(),
     ))
 }
-

@@ -61,16 +61,37 @@ impl ApiError {
     /// 422 naming every invalid field.
     #[must_use]
     pub fn invalid(errors: &ValidationErrors, tr: Tr) -> Self {
-        let mut api = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", tr.problem_invalid_title(), Some(tr.problem_invalid_detail().to_owned()));
-        api.0.errors = errors.0.iter().map(|e| field_problem(e.field, e.problem, tr)).collect();
+        let mut api = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            tr.problem_invalid_title(),
+            Some(tr.problem_invalid_detail().to_owned()),
+        );
+        api.0.errors = errors
+            .0
+            .iter()
+            .map(|e| field_problem(e.field, e.problem, tr))
+            .collect();
         api
     }
 
     /// A 4xx about one field with a free-form code (JSON syntax, headers).
     #[must_use]
-    pub fn field(status: StatusCode, code: &str, title: &str, field: &str, message: String) -> Self {
+    pub fn field(
+        status: StatusCode,
+        code: &str,
+        title: &str,
+        field: &str,
+        message: String,
+    ) -> Self {
         let mut api = Self::new(status, code, title, Some(message.clone()));
-        api.0.errors = vec![FieldProblem { field: field.to_owned(), code: code.to_owned(), message, min: None, max: None }];
+        api.0.errors = vec![FieldProblem {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message,
+            min: None,
+            max: None,
+        }];
         api
     }
 
@@ -78,7 +99,12 @@ impl ApiError {
     pub fn from_app(error: AppError, tr: Tr) -> Self {
         match error {
             AppError::Invalid(errors) => Self::invalid(&errors, tr),
-            AppError::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", tr.problem_not_found(), Some(tr.problem_not_found_detail().to_owned())),
+            AppError::NotFound => Self::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                tr.problem_not_found(),
+                Some(tr.problem_not_found_detail().to_owned()),
+            ),
             AppError::IdempotencyKeyReused => Self::field(
                 StatusCode::CONFLICT,
                 "idempotency_key_reused",
@@ -86,32 +112,68 @@ impl ApiError {
                 "Idempotency-Key",
                 tr.problem_idempotency_reused().to_owned(),
             ),
-            AppError::LoginFailed => Self::new(StatusCode::UNAUTHORIZED, "login_failed", tr.problem_login_failed(), None),
-            AppError::Forbidden => Self::new(StatusCode::FORBIDDEN, "forbidden", tr.problem_forbidden(), None),
-            AppError::Conflict => Self::new(StatusCode::CONFLICT, "conflict", tr.problem_conflict(), None),
+            AppError::LoginFailed => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "login_failed",
+                tr.problem_login_failed(),
+                None,
+            ),
+            AppError::Forbidden => Self::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                tr.problem_forbidden(),
+                None,
+            ),
+            AppError::Conflict => Self::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                tr.problem_conflict(),
+                None,
+            ),
             AppError::Storage(e) => {
                 tracing::error!(error = %e, "storage failure");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", tr.problem_internal(), None)
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    tr.problem_internal(),
+                    None,
+                )
             }
         }
     }
 }
 
-pub fn field_problem(field: &str, problem: lapor_domain::validation::Problem, tr: Tr) -> FieldProblem {
+pub fn field_problem(
+    field: &str,
+    problem: lapor_domain::validation::Problem,
+    tr: Tr,
+) -> FieldProblem {
     use lapor_domain::validation::Problem as P;
     let (min, max) = match problem {
         P::TooShort { min } => (Some(min), None),
         P::TooLong { max } => (None, Some(max)),
         _ => (None, None),
     };
-    FieldProblem { field: field.to_owned(), code: problem.code().to_owned(), message: tr.problem(field, problem), min, max }
+    FieldProblem {
+        field: field.to_owned(),
+        code: problem.code().to_owned(),
+        message: tr.problem(field, problem),
+        min,
+        max,
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_string(&self.0).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
     }
 }
 
@@ -128,26 +190,43 @@ impl PageError {
     #[must_use]
     pub fn from_app(error: AppError, tr: Tr) -> Self {
         let api = ApiError::from_app(error, tr);
-        let status = StatusCode::from_u16(api.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(api.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let problem = *api.0;
         let message = problem.detail.unwrap_or(problem.title);
-        Self { status, tr, message }
+        Self {
+            status,
+            tr,
+            message,
+        }
     }
 
     #[must_use]
     pub fn not_found(tr: Tr) -> Self {
-        Self { status: StatusCode::NOT_FOUND, tr, message: tr.problem_not_found_detail().to_owned() }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            tr,
+            message: tr.problem_not_found_detail().to_owned(),
+        }
     }
 
     #[must_use]
     pub fn csrf(tr: Tr) -> Self {
-        Self { status: StatusCode::FORBIDDEN, tr, message: tr.problem_csrf().to_owned() }
+        Self {
+            status: StatusCode::FORBIDDEN,
+            tr,
+            message: tr.problem_csrf().to_owned(),
+        }
     }
 
     /// A template failed to render: a bug, logged, shown as a generic failure.
     pub fn render(error: &askama::Error, tr: Tr) -> Self {
         tracing::error!(error = %error, "template failed");
-        Self { status: StatusCode::INTERNAL_SERVER_ERROR, tr, message: tr.problem_internal().to_owned() }
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            tr,
+            message: tr.problem_internal().to_owned(),
+        }
     }
 }
 

@@ -4,6 +4,10 @@
 //! for a missing text does not compile. (Chosen over Fluent files: two languages, no
 //! plural forms in Indonesian, and typos caught by the compiler.)
 
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
+use lapor_domain::event::EventKind;
+use lapor_domain::report::{Channel, Classification};
+use lapor_domain::status::{Action, Status};
 use lapor_domain::validation::Problem;
 
 /// The two languages Lapor speaks.
@@ -99,6 +103,149 @@ texts! {
     problem_forbidden: "Anda tidak berwenang melakukan tindakan ini.", "You are not allowed to do this.";
     problem_login_failed: "Email/nomor HP atau kata sandi salah.", "Wrong e-mail/phone number or password.";
     problem_csrf: "Formulir kedaluwarsa. Muat ulang halaman lalu kirim lagi.", "The form has expired. Reload the page and send it again.";
+    problem_bad_form: "Formulir tidak dapat dibaca. Muat ulang halaman lalu coba lagi.", "The form could not be read. Reload the page and try again.";
+    problem_password_mismatch: "Kedua kata sandi tidak sama.", "The two passwords do not match.";
+    // Frame (pages).
+    skip_link: "Langsung ke isi", "Skip to content";
+    meta_description: "Lapor!: sampaikan pengaduan, aspirasi, atau permintaan informasi tentang pelayanan publik kepada instansi yang berwenang, lalu pantau tindak lanjutnya.", "Lapor!: send a complaint (pengaduan), an aspiration (aspirasi) or an information request about a public service to the agency in charge, and follow it up.";
+    nav_register: "Daftar", "Register";
+    nav_regions: "Kode wilayah", "Region codes";
+    // Home.
+    home_track_big: "Lacak dengan kode", "Track with your code";
+    home_newest: "Laporan publik terbaru", "Newest public reports";
+    home_all_reports: "Lihat semua laporan publik", "See all public reports";
+    home_none: "Belum ada laporan publik.", "There are no public reports yet.";
+    how_title: "Cara kerjanya", "How it works";
+    how_1: "Tulis laporan: apa yang terjadi, di mana, dan kapan.", "Write your report: what happened, where and when.";
+    how_2: "Verifikasi: admin memeriksa laporan dan meneruskannya ke instansi yang berwenang paling lambat 3 hari kerja.", "Verification: an admin checks the report and routes it to the agency in charge within 3 working days.";
+    how_3: "Tindak lanjut: instansi menjawab paling lambat 5 hari kerja.", "Follow-up (tindak lanjut): the agency answers within 5 working days.";
+    how_4: "Tanggapan: Anda dapat menanggapi jawaban dalam 10 hari kerja; setelah itu laporan selesai.", "Your reply: you may respond within 10 working days; after that the report is closed.";
+    // Report form.
+    form_title: "Sampaikan laporan", "File a report";
+    form_intro: "Laporan yang jelas lebih cepat ditindaklanjuti. Isian bertanda * wajib diisi.", "Clear reports are handled faster. Fields marked * are required.";
+    form_classification: "Klasifikasi laporan", "Type of report";
+    form_title_label: "Judul laporan", "Title";
+    form_title_hint: "Singkat: apa masalahnya dan di mana. Contoh: «Jalan berlubang di Jalan Tjilik Riwut km 5».", "Short: what the problem is and where. Example: «Jalan berlubang di Jalan Tjilik Riwut km 5» (potholes on Tjilik Riwut road, km 5).";
+    form_body_label: "Isi laporan", "Your report";
+    form_body_hint: "Ceritakan apa yang terjadi, di mana tepatnya, dan kapan; sebutkan kantor atau layanan yang terkait. Laporan tanpa keterangan ini sering tidak dapat ditindaklanjuti.", "Say what happened, exactly where and when, and which office or service is involved. Reports without these details often cannot be acted on.";
+    form_date_label: "Tanggal kejadian", "Date of the incident";
+    form_optional: "boleh dikosongkan", "optional";
+    form_region_legend: "Lokasi kejadian", "Where it happened";
+    form_region_current: "Wilayah terpilih:", "Chosen region:";
+    form_region_none: "Belum ada wilayah yang dipilih.", "No region chosen yet.";
+    form_region_change: "Ganti", "Change";
+    form_region_up: "Naik satu tingkat", "One level up";
+    form_region_choose: "Pilih", "Choose";
+    form_region_hint: "Pilih provinsi, lalu tekan «Pilih» untuk memperinci sampai kecamatan atau desa/kelurahan. Lokasi yang rinci membantu laporan sampai ke instansi yang tepat.", "Choose a province, then press «Choose» to narrow it down to a district or village. A precise location helps the report reach the right agency.";
+    form_region_village: "Desa/kelurahan sudah dipilih; tidak ada tingkat yang lebih rinci.", "A village is chosen; there is no finer level.";
+    form_region_search_label: "Atau cari nama wilayah", "Or search for a region by name";
+    form_region_search: "Cari", "Search";
+    form_region_results: "Hasil pencarian: pilih satu, lalu tekan «Pilih» atau langsung kirim laporan.", "Search results: pick one, then press «Choose» or send the report.";
+    form_region_no_results: "Tidak ada wilayah yang cocok. Coba ejaan lain atau pilih dari daftar.", "No region matches. Try another spelling or choose from the list.";
+    form_region_query_empty: "Ketik nama wilayah yang dicari.", "Type the name of the region to search for.";
+    form_address_label: "Alamat atau patokan", "Address or landmark";
+    form_address_hint: "Nama jalan, nomor rumah, RT/RW, atau patokan terdekat.", "Street, house number, RT/RW or the nearest landmark.";
+    form_category_label: "Kategori", "Category";
+    form_category_none: "— pilih kategori —", "— choose a category —";
+    form_category_general: "umum", "general";
+    form_agency_label: "Instansi tujuan", "Target agency";
+    form_agency_none: "— biarkan admin memilih —", "— let the admin choose —";
+    form_agency_hint: "Bila ragu, biarkan kosong: admin akan meneruskan laporan ke instansi yang berwenang. Daftar ini memuat instansi pusat dan instansi di lokasi terpilih.", "If unsure, leave it empty: the admin routes the report to the agency in charge. The list holds national agencies and those of the chosen location.";
+    form_privacy_legend: "Perlindungan pelapor", "Protecting you";
+    form_anonymous_label: "Anonim: sembunyikan identitas saya", "Anonim: hide my identity";
+    form_anonymous_hint: "Nama Anda tidak ditampilkan kepada publik maupun kepada pihak yang dilaporkan. Laporan tetap dapat dipublikasikan.", "Your name is shown neither to the public nor to the party you report. The report itself may still be published.";
+    form_confidential_label: "Rahasia: jangan publikasikan laporan ini", "Rahasia: do not publish this report";
+    form_confidential_hint: "Laporan tidak ditampilkan kepada publik; hanya Anda dan petugas yang menanganinya yang dapat melihatnya.", "The report is not published; only you and the officers handling it can see it.";
+    form_contact_legend: "Kontak Anda", "Your contact details";
+    form_contact_hint: "Tidak pernah ditampilkan kepada publik. Boleh dikosongkan, tetapi dengan email atau nomor HP petugas dapat menghubungi Anda bila perlu keterangan tambahan.", "Never shown publicly. Optional, but with an e-mail address or phone number officers can reach you if they need more details.";
+    form_filed_as: "Laporan dikirim dari akun Anda:", "You are filing from your account:";
+    form_submit: "Kirim laporan", "Send report";
+    form_errors_title: "Laporan belum terkirim. Periksa isian berikut:", "The report was not sent. Please check:";
+    form_key_reused: "Formulir ini sudah pernah dikirim dengan isi yang berbeda. Periksa isian Anda, lalu kirim lagi untuk membuat laporan baru.", "This form was already sent with different content. Check your entries, then send again to file a new report.";
+    // Confirmation.
+    done_title: "Laporan Anda sudah diterima", "Your report has been received";
+    done_number: "Nomor laporan", "Report number";
+    done_code: "Kode pelacakan", "Tracking code";
+    done_code_warning: "Catat atau foto kode ini sekarang. Kode ini hanya ditampilkan sekali, diperlukan untuk memantau laporan tanpa akun, dan tidak dapat dipulihkan bila hilang. Jangan bagikan kepada orang lain.", "Write this code down or take a photo of it now. It is shown only this once, you need it to follow your report without an account, and it cannot be recovered if lost. Do not share it.";
+    done_next_title: "Apa selanjutnya?", "What happens next?";
+    done_next_1: "Paling lambat 3 hari kerja: admin memverifikasi laporan dan meneruskannya ke instansi yang berwenang. Laporan yang tidak rahasia lalu dipublikasikan.", "Within 3 working days an admin verifies the report and routes it to the agency in charge. Unless it is rahasia, it is then published.";
+    done_next_2: "Paling lambat 5 hari kerja berikutnya: instansi memberi tindak lanjut.", "Within 5 more working days the agency posts its follow-up (tindak lanjut).";
+    done_next_3: "Anda dapat menanggapi tindak lanjut dalam 10 hari kerja. Tanpa tanggapan, laporan dinyatakan selesai.", "You may reply to the follow-up within 10 working days. Without a reply the report is closed.";
+    done_track_now: "Lacak sekarang", "Track it now";
+    done_in_account: "Laporan ini juga tersimpan di «Laporan saya».", "This report is also listed under «My reports».";
+    // Tracking.
+    track_title: "Lacak laporan", "Track a report";
+    track_intro: "Masukkan kode pelacakan yang Anda terima saat mengirim laporan. Huruf besar/kecil dan tanda hubung tidak berpengaruh.", "Enter the tracking code you received when you filed. Case and dashes do not matter.";
+    track_code_label: "Kode pelacakan", "Tracking code";
+    track_submit: "Lacak", "Track";
+    track_account_hint: "Mengirim laporan saat masuk ke akun? Laporan itu ada di «Laporan saya».", "Filed while logged in? Those reports are under «My reports».";
+    // A report.
+    rep_number: "Nomor", "Number";
+    rep_status: "Status", "Status";
+    rep_classification: "Klasifikasi", "Type";
+    rep_category: "Kategori", "Category";
+    rep_region: "Lokasi", "Location";
+    rep_address: "Alamat", "Address";
+    rep_incident_date: "Tanggal kejadian", "Incident date";
+    rep_target_agency: "Instansi tujuan pilihan pelapor", "Agency chosen by the reporter";
+    rep_agency: "Instansi yang menangani", "Handling agency";
+    rep_agency_none: "Belum ditentukan", "Not assigned yet";
+    rep_filed: "Dikirim", "Filed";
+    rep_updated: "Diperbarui", "Updated";
+    rep_reporter: "Pelapor", "Reporter";
+    rep_anonymous: "Anonim", "Anonymous (anonim)";
+    rep_body: "Isi laporan", "Report";
+    rep_history: "Riwayat", "History";
+    rep_reason: "Alasan", "Reason";
+    rep_private_note: "Halaman ini hanya untuk Anda sebagai pelapor. Jangan bagikan kode pelacakan Anda.", "This page is for you as the reporter. Do not share your tracking code.";
+    rep_unpublished_note: "Laporan ini belum tampil di halaman publik; laporan dipublikasikan setelah diverifikasi dan diteruskan.", "This report is not public yet; reports are published once verified and routed.";
+    rep_confidential_note: "Laporan ini rahasia dan tidak pernah tampil di halaman publik.", "This report is rahasia (confidential) and never shown on the public pages.";
+    badge_anonymous: "Anonim", "Anonim (anonymous)";
+    badge_confidential: "Rahasia", "Rahasia (confidential)";
+    // Public list.
+    list_title: "Laporan publik", "Public reports";
+    list_intro: "Laporan yang sudah diverifikasi dan diteruskan ke instansi. Laporan rahasia tidak pernah ditampilkan, dan identitas pelapor anonim disembunyikan.", "Reports that were verified and routed to an agency. Rahasia (confidential) reports are never shown, and anonymous reporters are not named.";
+    filter_q: "Kata kunci", "Keywords";
+    filter_status: "Status", "Status";
+    filter_all: "— semua —", "— all —";
+    filter_category: "Kategori", "Category";
+    filter_region: "Kode wilayah", "Region code";
+    filter_region_hint: "Misalnya 62.71 untuk Kota Palangkaraya. Cari kodenya di halaman", "For example 62.71 for Kota Palangkaraya. Look codes up on the page";
+    filter_agency: "Instansi", "Agency";
+    filter_submit: "Tampilkan", "Show";
+    filter_reset: "Hapus filter", "Clear filters";
+    list_found: "laporan", "reports";
+    list_empty: "Tidak ada laporan yang cocok.", "No reports match.";
+    pager_prev: "« Sebelumnya", "« Previous";
+    pager_next: "Berikutnya »", "Next »";
+    pager_page: "Halaman", "Page";
+    pager_of: "dari", "of";
+    // Regions.
+    reg_title: "Kode wilayah", "Region codes";
+    reg_intro: "Kode wilayah Kemendagri untuk provinsi, kabupaten/kota, kecamatan, dan desa/kelurahan.", "Kemendagri region codes of provinces, regencies/cities, districts and villages.";
+    reg_search_label: "Cari nama wilayah", "Search for a region";
+    reg_all_provinces: "Semua provinsi", "All provinces";
+    reg_report_here: "Laporkan di sini", "Report here";
+    reg_results: "Hasil pencarian", "Search results";
+    reg_within: "Wilayah di dalamnya", "Regions within";
+    // Accounts.
+    acct_register_title: "Daftar akun", "Create an account";
+    acct_register_intro: "Dengan akun, semua laporan Anda tersimpan di «Laporan saya» tanpa perlu mencatat kode pelacakan. Isi email atau nomor HP (atau keduanya) untuk masuk.", "With an account all your reports are listed under «My reports», without noting tracking codes. Give an e-mail address or a phone number (or both) to log in with.";
+    acct_name: "Nama lengkap", "Full name";
+    acct_email: "Email", "E-mail";
+    acct_phone: "Nomor HP", "Phone number";
+    acct_password: "Kata sandi", "Password";
+    acct_password_hint: "Minimal 8 karakter.", "At least 8 characters.";
+    acct_password_confirm: "Ulangi kata sandi", "Repeat the password";
+    acct_register_submit: "Daftar", "Create account";
+    acct_have_account: "Sudah punya akun?", "Already registered?";
+    acct_login_title: "Masuk", "Log in";
+    acct_login_label: "Email atau nomor HP", "E-mail or phone number";
+    acct_login_submit: "Masuk", "Log in";
+    acct_no_account: "Belum punya akun?", "No account yet?";
+    acct_my_title: "Laporan saya", "My reports";
+    acct_my_empty: "Anda belum mengirim laporan dari akun ini.", "You have not filed a report from this account yet.";
+    acct_logged_in_as: "Masuk sebagai", "Logged in as";
 }
 
 impl Tr {
@@ -138,39 +285,63 @@ impl Tr {
         match problem {
             Problem::Required if en => format!("{label} is required."),
             Problem::Required => format!("{label} wajib diisi."),
-            Problem::TooShort { min } if en => format!("{label} must be at least {min} characters."),
+            Problem::TooShort { min } if en => {
+                format!("{label} must be at least {min} characters.")
+            }
             Problem::TooShort { min } => format!("{label} minimal {min} karakter."),
             Problem::TooLong { max } if en => format!("{label} may be at most {max} characters."),
             Problem::TooLong { max } => format!("{label} maksimal {max} karakter."),
-            Problem::InvalidChars if en => format!("{label} contains characters that are not allowed."),
+            Problem::InvalidChars if en => {
+                format!("{label} contains characters that are not allowed.")
+            }
             Problem::InvalidChars => format!("{label} berisi karakter yang tidak diizinkan."),
             Problem::InvalidDate if en => format!("{label} must be a date written YYYY-MM-DD."),
-            Problem::InvalidDate => format!("{label} harus berupa tanggal dengan format TTTT-BB-HH."),
+            Problem::InvalidDate => {
+                format!("{label} harus berupa tanggal dengan format TTTT-BB-HH.")
+            }
             Problem::FutureDate if en => format!("{label} cannot be in the future."),
             Problem::FutureDate => format!("{label} tidak boleh di masa depan."),
             Problem::TooOld if en => format!("{label} is too far in the past."),
             Problem::TooOld => format!("{label} terlalu jauh di masa lalu."),
             Problem::InvalidEmail if en => "The e-mail address is not valid.".to_owned(),
             Problem::InvalidEmail => "Alamat email tidak valid.".to_owned(),
-            Problem::InvalidPhone if en => "Enter an Indonesian mobile number, e.g. 0812 3456 7890.".to_owned(),
-            Problem::InvalidPhone => "Masukkan nomor HP Indonesia, misalnya 0812 3456 7890.".to_owned(),
-            Problem::InvalidRegion if en => "A region code looks like 62, 62.71, 62.71.01 or 62.71.01.1001.".to_owned(),
-            Problem::InvalidRegion => "Kode wilayah berbentuk 62, 62.71, 62.71.01 atau 62.71.01.1001.".to_owned(),
+            Problem::InvalidPhone if en => {
+                "Enter an Indonesian mobile number, e.g. 0812 3456 7890.".to_owned()
+            }
+            Problem::InvalidPhone => {
+                "Masukkan nomor HP Indonesia, misalnya 0812 3456 7890.".to_owned()
+            }
+            Problem::InvalidRegion if en => {
+                "A region code looks like 62, 62.71, 62.71.01 or 62.71.01.1001.".to_owned()
+            }
+            Problem::InvalidRegion => {
+                "Kode wilayah berbentuk 62, 62.71, 62.71.01 atau 62.71.01.1001.".to_owned()
+            }
             Problem::UnknownRegion if en => "This region code does not exist.".to_owned(),
             Problem::UnknownRegion => "Kode wilayah tidak terdaftar.".to_owned(),
             Problem::UnknownCategory if en => "This category does not exist.".to_owned(),
             Problem::UnknownCategory => "Kategori tidak terdaftar.".to_owned(),
             Problem::UnknownAgency if en => "This agency does not exist.".to_owned(),
             Problem::UnknownAgency => "Instansi tidak terdaftar.".to_owned(),
-            Problem::UnknownClassification if en => "Choose pengaduan, aspirasi or permintaan_informasi.".to_owned(),
-            Problem::UnknownClassification => "Pilih pengaduan, aspirasi atau permintaan_informasi.".to_owned(),
+            Problem::UnknownClassification if en => {
+                "Choose pengaduan, aspirasi or permintaan_informasi.".to_owned()
+            }
+            Problem::UnknownClassification => {
+                "Pilih pengaduan, aspirasi atau permintaan_informasi.".to_owned()
+            }
             Problem::UnknownStatus if en => "This status does not exist.".to_owned(),
             Problem::UnknownStatus => "Status tidak dikenal.".to_owned(),
             Problem::OutOfRange if en => format!("{label} is outside Indonesia's range."),
             Problem::OutOfRange => format!("{label} berada di luar wilayah Indonesia."),
-            Problem::CoordinatesIncomplete if en => "Give both latitude and longitude, or neither.".to_owned(),
-            Problem::CoordinatesIncomplete => "Isi lintang dan bujur sekaligus, atau kosongkan keduanya.".to_owned(),
-            Problem::ContactRequired if en => "Give an e-mail address or a phone number.".to_owned(),
+            Problem::CoordinatesIncomplete if en => {
+                "Give both latitude and longitude, or neither.".to_owned()
+            }
+            Problem::CoordinatesIncomplete => {
+                "Isi lintang dan bujur sekaligus, atau kosongkan keduanya.".to_owned()
+            }
+            Problem::ContactRequired if en => {
+                "Give an e-mail address or a phone number.".to_owned()
+            }
             Problem::ContactRequired => "Isi email atau nomor HP.".to_owned(),
             Problem::AlreadyTaken if en => format!("{label} is already registered."),
             Problem::AlreadyTaken => format!("{label} sudah terdaftar."),
@@ -180,21 +351,345 @@ impl Tr {
     }
 }
 
+/// Labels of domain values, sentences of history events, dates in WIB.
+impl Tr {
+    fn pick(&self, id: &'static str, en: &'static str) -> &'static str {
+        if self.0 == Lang::En { en } else { id }
+    }
+
+    /// The human label of a status.
+    #[must_use]
+    pub fn status(&self, status: Status) -> &'static str {
+        match status {
+            Status::Unverified => self.pick("Belum terverifikasi", "Unverified"),
+            Status::Pending => self.pick("Tunda", "On hold"),
+            Status::Routed => self.pick("Diteruskan ke instansi", "Routed to agency"),
+            Status::Disposed => self.pick("Disposisi ke unit", "Passed to unit"),
+            Status::FollowedUp => self.pick("Ditindaklanjuti", "Followed up"),
+            Status::AwaitingReporter => {
+                self.pick("Menunggu tanggapan pelapor", "Awaiting your reply")
+            }
+            Status::Closed => self.pick("Selesai", "Closed"),
+            Status::Returned => self.pick(
+                "Bukan wewenang — dikembalikan",
+                "Returned: not this agency's authority",
+            ),
+            Status::Archived => self.pick("Diarsipkan", "Archived"),
+            Status::EscalatedOmbudsman => {
+                self.pick("Dilimpahkan ke Ombudsman", "Handed to the Ombudsman")
+            }
+        }
+    }
+
+    /// The label of a status on public pages, where "your reply" would address the wrong
+    /// person.
+    #[must_use]
+    pub fn status_public(&self, status: Status) -> &'static str {
+        match status {
+            Status::AwaitingReporter => self.pick(
+                "Menunggu tanggapan pelapor",
+                "Awaiting the reporter's reply",
+            ),
+            other => self.status(other),
+        }
+    }
+
+    /// The human label of a classification (the Indonesian term stays in English too).
+    #[must_use]
+    pub fn classification(&self, classification: Classification) -> &'static str {
+        match classification {
+            Classification::Pengaduan => self.pick("Pengaduan", "Pengaduan (complaint)"),
+            Classification::Aspirasi => self.pick("Aspirasi", "Aspirasi (suggestion)"),
+            Classification::PermintaanInformasi => self.pick(
+                "Permintaan informasi",
+                "Permintaan informasi (information request)",
+            ),
+        }
+    }
+
+    /// One line explaining a classification.
+    #[must_use]
+    pub fn classification_hint(&self, classification: Classification) -> &'static str {
+        match classification {
+            Classification::Pengaduan => self.pick(
+                "keluhan atas pelayanan publik",
+                "a complaint about a public service",
+            ),
+            Classification::Aspirasi => self.pick(
+                "usul atau saran untuk pemerintah",
+                "a suggestion or wish for the government",
+            ),
+            Classification::PermintaanInformasi => {
+                self.pick("meminta informasi publik", "asking for public information")
+            }
+        }
+    }
+
+    /// How a report arrived.
+    #[must_use]
+    pub fn channel(&self, channel: Channel) -> &'static str {
+        match channel {
+            Channel::Web => self.pick("situs web", "the website"),
+            Channel::Api => self.pick("API", "the API"),
+            Channel::Sms => self.pick("SMS 1708", "SMS 1708"),
+            Channel::Email => self.pick("email", "e-mail"),
+            Channel::Open311 => self.pick("Open311", "Open311"),
+        }
+    }
+
+    /// The label of the list of regions one level below `depth` (0 = provinces).
+    #[must_use]
+    pub fn region_children_label(&self, depth: u8) -> &'static str {
+        match depth {
+            0 => self.pick("Provinsi", "Province"),
+            1 => self.pick(
+                "Kabupaten/kota (boleh dikosongkan)",
+                "Regency/city (optional)",
+            ),
+            2 => self.pick(
+                "Kecamatan (boleh dikosongkan)",
+                "District, kecamatan (optional)",
+            ),
+            _ => self.pick(
+                "Desa/kelurahan (boleh dikosongkan)",
+                "Village, desa/kelurahan (optional)",
+            ),
+        }
+    }
+
+    /// A sentence telling what happened in a history event; `agency` is the display name of
+    /// the agency the event names, if any.
+    #[must_use]
+    pub fn event(&self, kind: &EventKind, agency: Option<&str>) -> String {
+        let en = self.0 == Lang::En;
+        match kind {
+            EventKind::Submitted { channel } if en => {
+                format!("Report received via {}", self.channel(*channel))
+            }
+            EventKind::Submitted { channel } => {
+                format!("Laporan diterima melalui {}", self.channel(*channel))
+            }
+            EventKind::Transition { action, .. } => self.step(*action, agency),
+            EventKind::PrivacyRaised { privacy } => {
+                let what = match (privacy.anonymous, privacy.confidential) {
+                    (true, true) => self.pick("anonim dan rahasia", "anonim and rahasia"),
+                    (false, true) => self.pick("rahasia", "rahasia (not published)"),
+                    _ => self.pick("anonim", "anonim (identity hidden)"),
+                };
+                if en {
+                    format!("An officer raised the protection of this report: {what}")
+                } else {
+                    format!("Petugas menambah perlindungan laporan: {what}")
+                }
+            }
+        }
+    }
+
+    fn step(&self, action: Action, agency: Option<&str>) -> String {
+        let en = self.0 == Lang::En;
+        let to = agency.unwrap_or(if en {
+            "the agency in charge"
+        } else {
+            "instansi yang berwenang"
+        });
+        match action {
+            Action::Verify if en => format!("Verified and routed to {to}"),
+            Action::Verify => format!("Diverifikasi dan diteruskan ke {to}"),
+            Action::RouteToChosenAgency if en => {
+                format!("Routed to {to}, the agency the reporter chose")
+            }
+            Action::RouteToChosenAgency => format!("Diteruskan ke {to}, instansi pilihan pelapor"),
+            Action::Dispose if en => format!("Passed on (disposisi) to {to}"),
+            Action::Dispose => format!("Disposisi ke {to}"),
+            Action::ReturnNotAuthority => match agency {
+                Some(a) if en => format!(
+                    "Returned: not this agency's authority (bukan wewenang); suggested agency: {a}"
+                ),
+                Some(a) => format!(
+                    "Dikembalikan karena bukan wewenang instansi; instansi yang disarankan: {a}"
+                ),
+                None => self
+                    .pick(
+                        "Dikembalikan karena bukan wewenang instansi",
+                        "Returned: not this agency's authority (bukan wewenang)",
+                    )
+                    .to_owned(),
+            },
+            Action::Pend => self
+                .pick("Ditunda oleh admin", "Put on hold (tunda) by the admin")
+                .to_owned(),
+            Action::Archive => self
+                .pick("Diarsipkan oleh admin", "Archived by the admin")
+                .to_owned(),
+            Action::ReturnToAgency => self
+                .pick(
+                    "Unit mengembalikan laporan ke instansi",
+                    "The unit handed the report back to its agency",
+                )
+                .to_owned(),
+            Action::FollowUp => self
+                .pick(
+                    "Instansi menyusun tindak lanjut",
+                    "The agency wrote a follow-up (tindak lanjut)",
+                )
+                .to_owned(),
+            Action::PublishFollowUp => self
+                .pick(
+                    "Tindak lanjut diterbitkan; pelapor dapat menanggapi dalam 10 hari kerja",
+                    "Follow-up published; the reporter may reply within 10 working days",
+                )
+                .to_owned(),
+            Action::RejectFollowUp => self
+                .pick(
+                    "Tindak lanjut dikembalikan untuk diperbaiki",
+                    "Follow-up sent back for revision",
+                )
+                .to_owned(),
+            Action::ReporterReply => self
+                .pick("Pelapor memberi tanggapan", "The reporter replied")
+                .to_owned(),
+            Action::ConfirmResolved => self
+                .pick(
+                    "Pelapor menyatakan masalahnya sudah selesai",
+                    "The reporter confirmed the problem is solved",
+                )
+                .to_owned(),
+            Action::AutoClose => self
+                .pick(
+                    "Selesai otomatis: tidak ada tanggapan dalam 10 hari kerja",
+                    "Closed automatically: no reply within 10 working days",
+                )
+                .to_owned(),
+            Action::Reopen => self
+                .pick(
+                    "Laporan dibuka kembali oleh pelapor",
+                    "Reopened by the reporter",
+                )
+                .to_owned(),
+            Action::EscalateOmbudsman => self
+                .pick(
+                    "Dilimpahkan ke Ombudsman atas persetujuan pelapor",
+                    "Handed to the Ombudsman with the reporter's consent",
+                )
+                .to_owned(),
+        }
+    }
+
+    fn month(&self, month: u32) -> &'static str {
+        const ID: [&str; 12] = [
+            "Januari",
+            "Februari",
+            "Maret",
+            "April",
+            "Mei",
+            "Juni",
+            "Juli",
+            "Agustus",
+            "September",
+            "Oktober",
+            "November",
+            "Desember",
+        ];
+        const EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let i = usize::try_from(month.saturating_sub(1))
+            .unwrap_or(0)
+            .min(11);
+        if self.0 == Lang::En { EN[i] } else { ID[i] }
+    }
+
+    /// `25 November 2026`.
+    #[must_use]
+    pub fn date(&self, date: NaiveDate) -> String {
+        format!(
+            "{} {} {}",
+            date.day(),
+            self.month(date.month()),
+            date.year()
+        )
+    }
+
+    /// `25 November 2026, 10.00 WIB` (Indonesian writes the time with a dot).
+    #[must_use]
+    pub fn datetime_wib(&self, at: DateTime<Utc>) -> String {
+        const WIB: i32 = 7 * 3600;
+        let local = FixedOffset::east_opt(WIB)
+            .map_or_else(|| at.naive_utc(), |tz| at.with_timezone(&tz).naive_local());
+        let sep = if self.0 == Lang::En { ':' } else { '.' };
+        format!(
+            "{}, {:02}{sep}{:02} WIB",
+            self.date(local.date()),
+            local.hour(),
+            local.minute()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn accept_language_picks_the_first_supported_language() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,id;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("id-ID,id;q=0.9,en;q=0.8"), Some(Lang::Id));
-        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.5"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,id;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("id-ID,id;q=0.9,en;q=0.8"),
+            Some(Lang::Id)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR, en;q=0.5"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language("fr-FR"), None);
     }
 
     #[test]
     fn problems_read_as_sentences_in_both_languages() {
-        assert_eq!(Tr(Lang::Id).problem("title", Problem::TooShort { min: 5 }), "Judul minimal 5 karakter.");
-        assert_eq!(Tr(Lang::En).problem("title", Problem::TooShort { min: 5 }), "Title must be at least 5 characters.");
+        assert_eq!(
+            Tr(Lang::Id).problem("title", Problem::TooShort { min: 5 }),
+            "Judul minimal 5 karakter."
+        );
+        assert_eq!(
+            Tr(Lang::En).problem("title", Problem::TooShort { min: 5 }),
+            "Title must be at least 5 characters."
+        );
+    }
+
+    #[test]
+    fn every_status_has_a_label_in_both_languages() {
+        for status in Status::ALL {
+            assert!(!Tr(Lang::Id).status(status).is_empty());
+            assert_ne!(
+                Tr(Lang::Id).status(status),
+                Tr(Lang::En).status(status),
+                "{status:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn times_are_shown_in_wib() {
+        use chrono::TimeZone;
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 24, 20, 5, 0)
+            .single()
+            .expect("valid time");
+        assert_eq!(Tr(Lang::Id).datetime_wib(at), "25 November 2026, 03.05 WIB");
+        assert_eq!(Tr(Lang::En).datetime_wib(at), "25 November 2026, 03:05 WIB");
     }
 }

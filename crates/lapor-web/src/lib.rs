@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderValue, Request, header};
-use axum::Router;
 use lapor_app::App;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -21,9 +21,9 @@ mod request;
 
 pub use error::ApiError;
 
-/// Largest accepted request body. A report body is at most 10,000 characters (≤ 40 KB of
-/// UTF-8); everything else is small.
-pub const BODY_LIMIT: usize = 64 * 1024;
+/// Largest accepted request body. A report body is at most 10,000 characters: up to 40 KB of
+/// UTF-8, and up to three times that once percent-encoded by a form.
+pub const BODY_LIMIT: usize = 128 * 1024;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone, Default)]
@@ -49,22 +49,44 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), request::remember_language_and_csrf))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request::remember_language_and_csrf,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(
             // Spans carry the route template, never the raw path or query: paths hold
             // tracking codes and queries hold search words, and neither belongs in logs.
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
-                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                let route = req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", MatchedPath::as_str);
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 tracing::info_span!("http", method = %req.method(), route, request_id = id)
             }),
         )
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .with_state(state)
 }
 
@@ -78,10 +100,14 @@ pub async fn serve(
     config: WebConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app, config)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(app, config))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
-async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::http::StatusCode {
+async fn readyz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::http::StatusCode {
     match state.app.ready().await {
         Ok(()) => axum::http::StatusCode::OK,
         Err(e) => {

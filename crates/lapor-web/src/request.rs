@@ -1,8 +1,9 @@
 //! Per-request context: language, CSRF token, logged-in account.
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use lapor_app::UserRecord;
@@ -10,6 +11,7 @@ use lapor_domain::tracking::hex;
 use rand::RngCore;
 
 use crate::AppState;
+use crate::error::PageError;
 use crate::i18n::{Lang, Tr};
 
 pub const LANG_COOKIE: &str = "lapor_lang";
@@ -30,8 +32,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A `Set-Cookie` header value; `max_age` 0 deletes the cookie.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The synchronizer token of this browser, rendered as a hidden input in every form.
@@ -39,18 +43,32 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> H
 pub struct CsrfToken(pub String);
 
 fn query_lang(query: Option<&str>) -> Option<Lang> {
-    query?.split('&').filter_map(|kv| kv.split_once('=')).find_map(|(k, v)| (k == "lang").then(|| Lang::from_code(v)).flatten())
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find_map(|(k, v)| (k == "lang").then(|| Lang::from_code(v)).flatten())
 }
 
 /// Works out the language (`?lang=`, then cookie, then `Accept-Language`, then Indonesian)
 /// and makes sure the browser has a CSRF token; remembers both in cookies.
-pub async fn remember_language_and_csrf(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn remember_language_and_csrf(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let chosen = query_lang(req.uri().query());
     let lang = chosen
         .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(Lang::from_code))
-        .or_else(|| req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
         .unwrap_or_default();
-    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_owned);
+    let existing = cookie(req.headers(), CSRF_COOKIE)
+        .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned);
     let is_api = req.uri().path().starts_with("/api/");
     let (token, fresh) = match existing {
         Some(token) => (token, false),
@@ -65,10 +83,16 @@ pub async fn remember_language_and_csrf(State(state): State<AppState>, mut req: 
     let mut response = next.run(req).await;
     let secure = state.config.secure_cookies;
     if let Some(lang) = chosen {
-        response.headers_mut().append(header::SET_COOKIE, set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, secure));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, secure),
+        );
     }
     if fresh {
-        response.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &token, 24 * 3600, secure));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &token, 24 * 3600, secure),
+        );
     }
     response
 }
@@ -83,14 +107,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Tr(parts.extensions.get::<Lang>().copied().unwrap_or_default()))
+        Ok(Tr(parts
+            .extensions
+            .get::<Lang>()
+            .copied()
+            .unwrap_or_default()))
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<CsrfToken>().cloned().unwrap_or_else(|| CsrfToken(String::new())))
+        Ok(parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .unwrap_or_else(|| CsrfToken(String::new())))
     }
 }
 
@@ -101,21 +133,38 @@ pub fn csrf_ok(parts: &Parts, form_token: &str) -> bool {
     if parts.method == Method::GET || parts.method == Method::HEAD {
         return true;
     }
-    if parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+    if parts
+        .headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        == Some("cross-site")
+    {
         return false;
     }
     if let (Some(origin), Some(host)) = (
-        parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        parts
+            .headers
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok()),
+        parts
+            .headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok()),
     ) && origin != "null"
         && origin.split("://").nth(1) != Some(host)
     {
         return false;
     }
-    let Some(cookie_token) = cookie(&parts.headers, CSRF_COOKIE) else { return false };
+    let Some(cookie_token) = cookie(&parts.headers, CSRF_COOKIE) else {
+        return false;
+    };
     // Constant-time comparison: the loop always runs over the full length.
     cookie_token.len() == form_token.len()
-        && cookie_token.bytes().zip(form_token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        && cookie_token
+            .bytes()
+            .zip(form_token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// The logged-in account, if any.
@@ -124,9 +173,92 @@ pub struct CurrentUser(pub Option<UserRecord>);
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = crate::error::PageError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(Self(None)) };
-        let user = state.app.session_user(token).await.map_err(|e| crate::error::PageError::from_app(e, Tr(Lang::Id)))?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Ok(Self(None));
+        };
+        let user = state
+            .app
+            .session_user(token)
+            .await
+            .map_err(|e| crate::error::PageError::from_app(e, Tr(Lang::Id)))?;
         Ok(Self(user))
+    }
+}
+
+/// The fields of a posted (or queried) form in the order sent. Repeated names are kept;
+/// lookups take the first value.
+#[derive(Debug, Clone, Default)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    /// The first value named `name`, or `""`.
+    #[must_use]
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The first non-blank value named `name`, trimmed.
+    #[must_use]
+    pub fn non_empty(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .find(|v| !v.is_empty())
+    }
+
+    /// Whether a checkbox named `name` was ticked.
+    #[must_use]
+    pub fn checked(&self, name: &str) -> bool {
+        self.non_empty(name).is_some()
+    }
+}
+
+/// A posted `application/x-www-form-urlencoded` form whose CSRF token (field `csrf`) has been
+/// verified with [`csrf_ok`]; a forged or expired post is refused with 403 before any
+/// handler runs.
+#[derive(Debug, Clone)]
+pub struct CsrfForm(pub FormData);
+
+impl<S: Send + Sync> FromRequest<S> for CsrfForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let tr = Tr(req.extensions().get::<Lang>().copied().unwrap_or_default());
+        let (parts, body) = req.into_parts();
+        let head = parts.clone();
+        let fields = match Form::<Vec<(String, String)>>::from_request(
+            Request::from_parts(parts, body),
+            state,
+        )
+        .await
+        {
+            Ok(Form(fields)) => fields,
+            Err(rejection) => {
+                let status = rejection.status();
+                let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    tr.problem_too_large()
+                } else {
+                    tr.problem_bad_form()
+                };
+                return Err(PageError {
+                    status,
+                    tr,
+                    message: message.to_owned(),
+                });
+            }
+        };
+        let form = FormData(fields);
+        if !csrf_ok(&head, form.get("csrf")) {
+            return Err(PageError::csrf(tr));
+        }
+        Ok(Self(form))
     }
 }

@@ -34,7 +34,12 @@ fn field_codes(reply: &common::Reply) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -57,7 +62,10 @@ async fn a_filed_report_gets_a_number_and_a_tracking_code_and_is_found_with_its_
     let report = tracked.json();
     assert_eq!(report["number"], "0000001");
     assert_eq!(report["title"], "Lampu jalan mati di Jalan Yos Sudarso");
-    assert_eq!(report["region_name"], "Kec. Pahandut, Kota Palangkaraya, Kalimantan Tengah");
+    assert_eq!(
+        report["region_name"],
+        "Kec. Pahandut, Kota Palangkaraya, Kalimantan Tengah"
+    );
     assert_eq!(report["incident_date"], "2026-11-20");
     assert_eq!(report["latitude"], -2.21);
     assert_eq!(report["channel"], "api");
@@ -86,12 +94,22 @@ async fn an_unknown_or_malformed_tracking_code_is_a_404_problem() {
 }
 
 #[tokio::test]
-async fn a_replayed_request_with_the_same_idempotency_key_returns_the_first_answer_and_stores_nothing() {
+async fn a_replayed_request_with_the_same_idempotency_key_returns_the_first_answer_and_stores_nothing()
+ {
     let t = TestApp::new().await;
     let body = valid().to_string();
     let headers = [("idempotency-key", "6c1e7c5e-2b53-4a47-9d7f-1a2b3c4d5e6f")];
-    let first = t.post_raw("/api/v1/reports", "application/json", body.clone(), &headers).await;
-    let second = t.post_raw("/api/v1/reports", "application/json", body, &headers).await;
+    let first = t
+        .post_raw(
+            "/api/v1/reports",
+            "application/json",
+            body.clone(),
+            &headers,
+        )
+        .await;
+    let second = t
+        .post_raw("/api/v1/reports", "application/json", body, &headers)
+        .await;
     assert_eq!(first.status, StatusCode::CREATED);
     assert_eq!(second.status, StatusCode::CREATED);
     assert_eq!(first.json(), second.json());
@@ -99,58 +117,164 @@ async fn a_replayed_request_with_the_same_idempotency_key_returns_the_first_answ
     let (number, _) = t.file(json!({})).await;
     assert_eq!(number, "0000002");
 
-    let other = t.post_raw("/api/v1/reports", "application/json", with(valid(), "title", json!("Judul lain sama sekali")).to_string(), &headers).await;
+    let other = t
+        .post_raw(
+            "/api/v1/reports",
+            "application/json",
+            with(valid(), "title", json!("Judul lain sama sekali")).to_string(),
+            &headers,
+        )
+        .await;
     assert_eq!(other.status, StatusCode::CONFLICT, "{}", other.body);
     assert_eq!(other.json()["code"], "idempotency_key_reused");
-    assert!(!other.body.contains(first.json()["tracking_code"].as_str().unwrap()));
+    assert!(
+        !other
+            .body
+            .contains(first.json()["tracking_code"].as_str().unwrap())
+    );
 
-    let bad = t.post_raw("/api/v1/reports", "application/json", valid().to_string(), &[("idempotency-key", "")]).await;
+    let bad = t
+        .post_raw(
+            "/api/v1/reports",
+            "application/json",
+            valid().to_string(),
+            &[("idempotency-key", "")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert_eq!(field_codes(&bad), vec![("Idempotency-Key".to_owned(), "invalid_idempotency_key".to_owned())]);
+    assert_eq!(
+        field_codes(&bad),
+        vec![(
+            "Idempotency-Key".to_owned(),
+            "invalid_idempotency_key".to_owned()
+        )]
+    );
 }
 
 #[tokio::test]
 async fn every_invalid_field_is_named_with_a_stable_code_and_a_message_in_the_requested_language() {
     let t = TestApp::new().await;
     let cases: Vec<(Value, &str, &str)> = vec![
-        (with(valid(), "classification", json!("gosip")), "classification", "unknown_classification"),
+        (
+            with(valid(), "classification", json!("gosip")),
+            "classification",
+            "unknown_classification",
+        ),
         (with(valid(), "title", json!("abc")), "title", "too_short"),
-        (with(valid(), "title", json!("x".repeat(151))), "title", "too_long"),
-        (with(valid(), "body", json!("y".repeat(10_001))), "body", "too_long"),
-        (with(valid(), "incident_date", json!("2027-01-01")), "incident_date", "future_date"),
-        (with(valid(), "incident_date", json!("20-11-2026")), "incident_date", "invalid_date"),
-        (with(valid(), "region_code", json!("99.99")), "region_code", "unknown_region"),
-        (with(valid(), "region_code", json!("62.7")), "region_code", "invalid_region"),
-        (with(valid(), "category", json!("astrologi")), "category", "unknown_category"),
-        (with(valid(), "agency", json!("kementerian-fiktif")), "agency", "unknown_agency"),
-        (with(valid(), "latitude", json!(48.85)), "latitude", "out_of_range"),
-        (with(valid(), "reporter", json!({"email": "budi@"})), "reporter.email", "invalid_email"),
-        (with(valid(), "reporter", json!({"phone": "12345"})), "reporter.phone", "invalid_phone"),
-        (with(valid(), "anonymous", json!("ya")), "anonymous", "invalid_type"),
-        (with(valid(), "regioncode", json!("62")), "regioncode", "unknown_field"),
-        (with(valid(), "reporter", json!({"nik": "6271010101010001"})), "reporter.nik", "unknown_field"),
+        (
+            with(valid(), "title", json!("x".repeat(151))),
+            "title",
+            "too_long",
+        ),
+        (
+            with(valid(), "body", json!("y".repeat(10_001))),
+            "body",
+            "too_long",
+        ),
+        (
+            with(valid(), "incident_date", json!("2027-01-01")),
+            "incident_date",
+            "future_date",
+        ),
+        (
+            with(valid(), "incident_date", json!("20-11-2026")),
+            "incident_date",
+            "invalid_date",
+        ),
+        (
+            with(valid(), "region_code", json!("99.99")),
+            "region_code",
+            "unknown_region",
+        ),
+        (
+            with(valid(), "region_code", json!("62.7")),
+            "region_code",
+            "invalid_region",
+        ),
+        (
+            with(valid(), "category", json!("astrologi")),
+            "category",
+            "unknown_category",
+        ),
+        (
+            with(valid(), "agency", json!("kementerian-fiktif")),
+            "agency",
+            "unknown_agency",
+        ),
+        (
+            with(valid(), "latitude", json!(48.85)),
+            "latitude",
+            "out_of_range",
+        ),
+        (
+            with(valid(), "reporter", json!({"email": "budi@"})),
+            "reporter.email",
+            "invalid_email",
+        ),
+        (
+            with(valid(), "reporter", json!({"phone": "12345"})),
+            "reporter.phone",
+            "invalid_phone",
+        ),
+        (
+            with(valid(), "anonymous", json!("ya")),
+            "anonymous",
+            "invalid_type",
+        ),
+        (
+            with(valid(), "regioncode", json!("62")),
+            "regioncode",
+            "unknown_field",
+        ),
+        (
+            with(valid(), "reporter", json!({"nik": "6271010101010001"})),
+            "reporter.nik",
+            "unknown_field",
+        ),
     ];
     for (body, field, code) in cases {
         let reply = t.post_json("/api/v1/reports", &body).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            reply.body
+        );
         assert_eq!(reply.header("content-type"), "application/problem+json");
         let codes = field_codes(&reply);
-        assert!(codes.contains(&(field.to_owned(), code.to_owned())), "{field}: {codes:?}");
+        assert!(
+            codes.contains(&(field.to_owned(), code.to_owned())),
+            "{field}: {codes:?}"
+        );
     }
     let missing = t.post_json("/api/v1/reports", &json!({})).await;
     let codes = field_codes(&missing);
     for field in ["classification", "title", "body", "region_code"] {
-        assert!(codes.contains(&(field.to_owned(), "required".to_owned())), "{codes:?}");
+        assert!(
+            codes.contains(&(field.to_owned(), "required".to_owned())),
+            "{codes:?}"
+        );
     }
     // Messages follow Accept-Language; Indonesian by default.
-    let id = t.post_json("/api/v1/reports", &with(valid(), "title", json!("abc"))).await.json();
+    let id = t
+        .post_json("/api/v1/reports", &with(valid(), "title", json!("abc")))
+        .await
+        .json();
     assert_eq!(id["errors"][0]["message"], "Judul minimal 5 karakter.");
     assert_eq!(id["errors"][0]["min"], 5);
     let en = t
-        .post_raw("/api/v1/reports", "application/json", with(valid(), "title", json!("abc")).to_string(), &[("accept-language", "en-US,en;q=0.9")])
+        .post_raw(
+            "/api/v1/reports",
+            "application/json",
+            with(valid(), "title", json!("abc")).to_string(),
+            &[("accept-language", "en-US,en;q=0.9")],
+        )
         .await
         .json();
-    assert_eq!(en["errors"][0]["message"], "Title must be at least 5 characters.");
+    assert_eq!(
+        en["errors"][0]["message"],
+        "Title must be at least 5 characters."
+    );
     // Nothing was stored by any of them.
     assert_eq!(t.file(json!({})).await.0, "0000001");
 }
@@ -159,14 +283,54 @@ async fn every_invalid_field_is_named_with_a_stable_code_and_a_message_in_the_re
 async fn malformed_requests_get_4xx_problems_never_a_500() {
     let t = TestApp::new().await;
     let cases: Vec<(&str, String, StatusCode, &str)> = vec![
-        ("application/json", "{\"title\": ".to_owned(), StatusCode::BAD_REQUEST, "malformed_json"),
-        ("application/json", "[1, 2".to_owned(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
-        ("application/json", format!("{} trailing", valid()), StatusCode::BAD_REQUEST, "malformed_json"),
-        ("text/plain", valid().to_string(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-        ("application/x-www-form-urlencoded", "title=x".to_owned(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-        ("application/json", format!("{{\"body\": \"{}\"}}", "x".repeat(70 * 1024)), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-        ("application/json", "\"just a string\"".to_owned(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
-        ("application/json", String::new(), StatusCode::BAD_REQUEST, "malformed_json"),
+        (
+            "application/json",
+            "{\"title\": ".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            "application/json",
+            "[1, 2".to_owned(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        ),
+        (
+            "application/json",
+            format!("{} trailing", valid()),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            "text/plain",
+            valid().to_string(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            "title=x".to_owned(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "application/json",
+            format!("{{\"body\": \"{}\"}}", "x".repeat(200 * 1024)),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
+        (
+            "application/json",
+            "\"just a string\"".to_owned(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        ),
+        (
+            "application/json",
+            String::new(),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
     ];
     for (content_type, body, status, code) in cases {
         let reply = t.post_raw("/api/v1/reports", content_type, body, &[]).await;
@@ -182,7 +346,9 @@ async fn malformed_requests_get_4xx_problems_never_a_500() {
 #[tokio::test]
 async fn markup_is_stored_as_typed() {
     let t = TestApp::new().await;
-    let (_, code) = t.file(json!({"title": "<script>alert('x')</script> jalan"})).await;
+    let (_, code) = t
+        .file(json!({"title": "<script>alert('x')</script> jalan"}))
+        .await;
     let report = t.get(&format!("/api/v1/reports/{code}")).await.json();
     assert_eq!(report["title"], "<script>alert('x')</script> jalan");
 }
@@ -192,33 +358,84 @@ async fn the_public_api_never_shows_confidential_reports_or_an_anonymous_reporte
     let t = TestApp::with_demo().await;
     let list = t.get("/api/v1/public/reports?per_page=100").await;
     assert_eq!(list.status, StatusCode::OK);
-    let titles: Vec<String> = list.json()["items"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect();
-    assert!(titles.iter().any(|t| t.starts_with("Jalan berlubang")), "{titles:?}");
-    assert!(titles.iter().any(|t| t.starts_with("Usul penambahan lampu")), "{titles:?}");
-    assert!(!titles.iter().any(|t| t.contains("pungutan")), "confidential report listed: {titles:?}");
+    let titles: Vec<String> = list.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.starts_with("Jalan berlubang")),
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("Usul penambahan lampu")),
+        "{titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t.contains("pungutan")),
+        "confidential report listed: {titles:?}"
+    );
     // Unverified reports are not published either.
-    assert!(!titles.iter().any(|t| t.starts_with("Sampah menumpuk")), "{titles:?}");
-    for query in ["q=pungutan", "q=surat+pindah", "region=62.71.02", "agency=pemkot-palangkaraya", "status=routed", "category=kependudukan"] {
+    assert!(
+        !titles.iter().any(|t| t.starts_with("Sampah menumpuk")),
+        "{titles:?}"
+    );
+    for query in [
+        "q=pungutan",
+        "q=surat+pindah",
+        "region=62.71.02",
+        "agency=pemkot-palangkaraya",
+        "status=routed",
+        "category=kependudukan",
+    ] {
         let reply = t.get(&format!("/api/v1/public/reports?{query}")).await;
         assert_eq!(reply.status, StatusCode::OK, "{query}");
         assert!(!reply.body.contains("pungutan"), "{query}: {}", reply.body);
     }
     // No reporter contact anywhere, and no name of an anonymous reporter.
-    for forbidden in ["Dewi Lestari", "Pelapor Rahasia", "0812345", "+62812345", "@"] {
+    for forbidden in [
+        "Dewi Lestari",
+        "Pelapor Rahasia",
+        "0812345",
+        "+62812345",
+        "@",
+    ] {
         assert!(!list.body.contains(forbidden), "{forbidden} in public list");
     }
 
     let find = |title: &str| {
-        list.json()["items"].as_array().unwrap().iter().find(|r| r["title"].as_str().unwrap().starts_with(title)).unwrap()["number"]
+        list.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["title"].as_str().unwrap().starts_with(title))
+            .unwrap()["number"]
             .as_str()
             .unwrap()
             .to_owned()
     };
-    let open = t.get(&format!("/api/v1/public/reports/{}", find("Jalan berlubang"))).await;
+    let open = t
+        .get(&format!(
+            "/api/v1/public/reports/{}",
+            find("Jalan berlubang")
+        ))
+        .await;
     assert_eq!(open.json()["reporter_name"], "Rahmat Hidayat");
     assert!(!open.body.contains("081234500001") && !open.body.contains("+6281234500001"));
-    assert!(open.json()["history"].as_array().unwrap().len() >= 2, "{}", open.body);
-    let anonymous = t.get(&format!("/api/v1/public/reports/{}", find("Usul penambahan lampu"))).await;
+    assert!(
+        open.json()["history"].as_array().unwrap().len() >= 2,
+        "{}",
+        open.body
+    );
+    let anonymous = t
+        .get(&format!(
+            "/api/v1/public/reports/{}",
+            find("Usul penambahan lampu")
+        ))
+        .await;
     assert_eq!(anonymous.status, StatusCode::OK);
     assert_eq!(anonymous.json()["reporter_name"], Value::Null);
     assert_eq!(anonymous.json()["anonymous"], true);
@@ -236,25 +453,65 @@ async fn public_filters_search_and_pagination_work_and_bad_filters_are_named() {
     let all = t.get("/api/v1/public/reports").await.json();
     let total = all["total"].as_i64().unwrap();
     assert!(total >= 5, "{all}");
-    let page = t.get("/api/v1/public/reports?per_page=2&page=2").await.json();
+    let page = t
+        .get("/api/v1/public/reports?per_page=2&page=2")
+        .await
+        .json();
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     assert_eq!(page["items"][0]["number"], all["items"][2]["number"]);
     let search = t.get("/api/v1/public/reports?q=LUBANG+tjilik").await.json();
     assert_eq!(search["total"], 1, "{search}");
     let region = t.get("/api/v1/public/reports?region=62.71.03").await.json();
-    assert!(region["items"].as_array().unwrap().iter().all(|r| r["region_code"].as_str().unwrap().starts_with("62.71.03")));
+    assert!(
+        region["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["region_code"].as_str().unwrap().starts_with("62.71.03"))
+    );
     assert!(region["total"].as_i64().unwrap() >= 2, "{region}");
-    let unit = t.get("/api/v1/public/reports?agency=pemkot-palangkaraya").await.json();
-    assert!(unit["items"].as_array().unwrap().iter().any(|r| r["agency"] == "pemkot-palangkaraya.pupr"), "{unit}");
-    let bpjs = t.get("/api/v1/public/reports?category=kesehatan").await.json();
-    assert!(bpjs["items"].as_array().unwrap().iter().any(|r| r["category"] == "kesehatan.bpjs"), "{bpjs}");
+    let unit = t
+        .get("/api/v1/public/reports?agency=pemkot-palangkaraya")
+        .await
+        .json();
+    assert!(
+        unit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["agency"] == "pemkot-palangkaraya.pupr"),
+        "{unit}"
+    );
+    let bpjs = t
+        .get("/api/v1/public/reports?category=kesehatan")
+        .await
+        .json();
+    assert!(
+        bpjs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["category"] == "kesehatan.bpjs"),
+        "{bpjs}"
+    );
 
-    let bad = t.get("/api/v1/public/reports?status=deleted&region=99&per_page=500").await;
+    let bad = t
+        .get("/api/v1/public/reports?status=deleted&region=99&per_page=500")
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let codes = field_codes(&bad);
-    assert!(codes.contains(&("status".to_owned(), "unknown_status".to_owned())), "{codes:?}");
-    assert!(codes.contains(&("region".to_owned(), "unknown_region".to_owned())), "{codes:?}");
-    assert!(codes.contains(&("per_page".to_owned(), "out_of_range".to_owned())), "{codes:?}");
+    assert!(
+        codes.contains(&("status".to_owned(), "unknown_status".to_owned())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("region".to_owned(), "unknown_region".to_owned())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("per_page".to_owned(), "out_of_range".to_owned())),
+        "{codes:?}"
+    );
 }
 
 #[tokio::test]
@@ -267,25 +524,61 @@ async fn regions_categories_and_agencies_are_listed() {
         assert_eq!(found[0]["code"], "62.71", "{q}: {found}");
     }
     let districts = t.get("/api/v1/regions?parent=62.71").await.json();
-    let names: Vec<&str> = districts.as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
-    assert_eq!(names, vec!["Bukit Batu", "Jekan Raya", "Pahandut", "Rakumpit", "Sabangau"]);
+    let names: Vec<&str> = districts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "Bukit Batu",
+            "Jekan Raya",
+            "Pahandut",
+            "Rakumpit",
+            "Sabangau"
+        ]
+    );
     let kec = t.get("/api/v1/regions?q=Kec.%20Pahandut").await.json();
     assert_eq!(kec[0]["code"], "62.71.01");
     let bad = t.get("/api/v1/regions?parent=99").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(field_codes(&bad), vec![("parent".to_owned(), "unknown_region".to_owned())]);
+    assert_eq!(
+        field_codes(&bad),
+        vec![("parent".to_owned(), "unknown_region".to_owned())]
+    );
 
-    let categories = t.get_with("/api/v1/categories", &[("accept-language", "en")]).await.json();
-    let health = categories.as_array().unwrap().iter().find(|c| c["code"] == "kesehatan").unwrap();
+    let categories = t
+        .get_with("/api/v1/categories", &[("accept-language", "en")])
+        .await
+        .json();
+    let health = categories
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "kesehatan")
+        .unwrap();
     assert_eq!(health["name"], "Health");
-    assert!(categories.as_array().unwrap().iter().filter(|c| c["parent"].is_null()).count() >= 19);
+    assert!(
+        categories
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["parent"].is_null())
+            .count()
+            >= 19
+    );
 
     let agencies = t.get("/api/v1/agencies").await.json();
     let list = agencies.as_array().unwrap();
     let kelurahan = list.iter().filter(|a| a["kind"] == "kelurahan").count();
     let kecamatan = list.iter().filter(|a| a["kind"] == "kecamatan").count();
     assert_eq!((kecamatan, kelurahan), (5, 30));
-    let pupr = list.iter().find(|a| a["code"] == "pemkot-palangkaraya.pupr").unwrap();
+    let pupr = list
+        .iter()
+        .find(|a| a["code"] == "pemkot-palangkaraya.pupr")
+        .unwrap();
     assert_eq!(pupr["parent"], "pemkot-palangkaraya");
     assert_eq!(pupr["regions"], json!(["62.71"]));
 }
@@ -297,7 +590,14 @@ async fn the_openapi_document_describes_the_api() {
     assert_eq!(reply.status, StatusCode::OK);
     let doc = reply.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/v1/reports", "/api/v1/reports/{tracking_code}", "/api/v1/public/reports", "/api/v1/regions", "/api/v1/categories", "/api/v1/agencies"] {
+    for path in [
+        "/api/v1/reports",
+        "/api/v1/reports/{tracking_code}",
+        "/api/v1/public/reports",
+        "/api/v1/regions",
+        "/api/v1/categories",
+        "/api/v1/agencies",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} undocumented");
     }
     insta::assert_snapshot!("openapi", reply.body);
@@ -330,12 +630,27 @@ async fn reporter_contact_data_never_reaches_the_logs() {
     let t = TestApp::new().await;
     let (_, code) = t.file(json!({"reporter": {"name": "Siti Nurhaliza", "email": "siti.n@example.org", "phone": "081299887766"}})).await;
     t.get(&format!("/api/v1/reports/{code}")).await;
-    let bad = t.post_json("/api/v1/reports", &json!({"title": "x", "reporter": {"name": "Siti Nurhaliza", "email": "siti.n@"}})).await;
+    let bad = t
+        .post_json(
+            "/api/v1/reports",
+            &json!({"title": "x", "reporter": {"name": "Siti Nurhaliza", "email": "siti.n@"}}),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("report received"), "the capture works: {logs}");
-    for secret in ["Siti", "siti.n@", "081299887766", "+6281299887766", code.as_str(), &code.replace('-', "")] {
+    assert!(
+        logs.contains("report received"),
+        "the capture works: {logs}"
+    );
+    for secret in [
+        "Siti",
+        "siti.n@",
+        "081299887766",
+        "+6281299887766",
+        code.as_str(),
+        &code.replace('-', ""),
+    ] {
         assert!(!logs.contains(secret), "{secret} leaked into the logs");
     }
 }

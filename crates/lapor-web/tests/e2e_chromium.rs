@@ -123,6 +123,11 @@ fn wait_for_http(guard: &mut ChildGuard, port: u16, path: &str, want: u16) {
 
 /// The `lapor` binary of this build (same target directory and profile as this test),
 /// brought up to date with `cargo build` so that the test never runs a stale server.
+///
+/// The build asks for the same units as `cargo test --workspace` (all binaries and tests of
+/// the workspace), so features resolve the same way and, after that command, it has nothing
+/// to do; `cargo build -p lapor-cli` alone would resolve other features and rebuild the
+/// `SQLite` library and more.
 fn lapor_binary() -> PathBuf {
     let test_exe = std::env::current_exe().expect("path of the test executable");
     // <target>/<profile>/deps/e2e_chromium-<hash>
@@ -136,9 +141,13 @@ fn lapor_binary() -> PathBuf {
     let mut build = Command::new(cargo);
     build
         .current_dir(&workspace)
-        .args(["build", "--package", "lapor-cli", "--bin", "lapor"]);
-    if profile_dir.file_name().is_some_and(|p| p == "release") {
-        build.arg("--release");
+        .args(["build", "--workspace", "--bins", "--tests"]);
+    // The directory is named after the profile, except `debug`, which holds `dev`.
+    match profile_dir.file_name().and_then(|p| p.to_str()) {
+        Some("debug") | None => {}
+        Some(profile) => {
+            build.args(["--profile", profile]);
+        }
     }
     if let Some(target) = profile_dir.parent() {
         build.env("CARGO_TARGET_DIR", target);
@@ -149,13 +158,13 @@ fn lapor_binary() -> PathBuf {
         .expect("run cargo build for the lapor binary");
     assert!(
         output.status.success(),
-        "cargo build -p lapor-cli failed ({}):\n{}",
+        "cargo build --workspace --bins --tests failed ({}):\n{}",
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
         binary.is_file(),
-        "cargo build -p lapor-cli did not produce {}",
+        "cargo build --workspace --bins did not produce {}",
         binary.display()
     );
     binary
@@ -234,7 +243,8 @@ fn is_tracking_code(code: &str) -> bool {
 async fn citizen_reports_and_tracks_without_javascript() {
     let Some(chromedriver) = std::env::var_os("LAPOR_TEST_CHROMEDRIVER").filter(|v| !v.is_empty())
     else {
-        println!("{SKIP_MESSAGE}");
+        // Straight to stderr, past the test harness's capture, so that CI logs show the skip.
+        let _ = writeln!(std::io::stderr(), "{SKIP_MESSAGE}");
         return;
     };
 

@@ -24,9 +24,18 @@ fn template() -> PathBuf {
             std::thread::spawn(|| {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("template.db");
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async {
-                    let app = App::open(&format!("sqlite:{}", path.display()), Arc::new(lapor_app::SystemClock), &mut ()).await.unwrap();
+                    let app = App::open(
+                        &format!("sqlite:{}", path.display()),
+                        Arc::new(lapor_app::SystemClock),
+                        &mut (),
+                    )
+                    .await
+                    .unwrap();
                     app.close().await;
                 });
                 (dir, path)
@@ -42,6 +51,9 @@ pub struct TestApp {
     pub app: App,
     pub router: Router,
     pub clock: Arc<FixedClock>,
+    /// The database URL, for tests that reach below the use cases (e.g. to take a
+    /// workflow step no use case offers yet).
+    pub db_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -58,7 +70,10 @@ impl Reply {
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     /// `name=value` pairs of the cookies this response sets.
@@ -85,9 +100,16 @@ impl TestApp {
         let path = dir.path().join("lapor.db");
         std::fs::copy(template(), &path).unwrap();
         let clock = Arc::new(FixedClock::new(test_now()));
-        let app = App::open(&format!("sqlite:{}", path.display()), clock.clone(), &mut ()).await.unwrap();
+        let db_url = format!("sqlite:{}", path.display());
+        let app = App::open(&db_url, clock.clone(), &mut ()).await.unwrap();
         let router = lapor_web::router(app.clone(), lapor_web::WebConfig::default());
-        Self { app, router, clock, _dir: dir }
+        Self {
+            app,
+            router,
+            clock,
+            db_url,
+            _dir: dir,
+        }
     }
 
     /// Like [`TestApp::new`] with the demo agencies, reports and accounts loaded.
@@ -102,11 +124,16 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
@@ -118,11 +145,21 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Reply {
-        self.post_raw(path, "application/json", body.to_string(), &[]).await
+        self.post_raw(path, "application/json", body.to_string(), &[])
+            .await
     }
 
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: String, headers: &[(&str, &str)]) -> Reply {
-        let mut req = Request::builder().method(Method::POST).uri(path).header(header::CONTENT_TYPE, content_type);
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: String,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -133,11 +170,20 @@ impl TestApp {
     /// cookies, e.g. a session, given as `name=value`).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)], cookies: &[&str]) -> Reply {
         const CSRF: &str = "0123456789abcdef0123456789abcdef";
-        let mut body: Vec<String> = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+        let mut body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
         body.push(format!("csrf={CSRF}"));
         let mut cookie = vec![format!("lapor_csrf={CSRF}")];
         cookie.extend(cookies.iter().map(|c| (*c).to_owned()));
-        self.post_raw(path, "application/x-www-form-urlencoded", body.join("&"), &[("cookie", &cookie.join("; "))]).await
+        self.post_raw(
+            path,
+            "application/x-www-form-urlencoded",
+            body.join("&"),
+            &[("cookie", &cookie.join("; "))],
+        )
+        .await
     }
 
     /// Files a report through the API and returns `(number, tracking_code)`.
@@ -156,7 +202,96 @@ impl TestApp {
         let reply = self.post_json("/api/v1/reports", &body).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         let json = reply.json();
-        (json["number"].as_str().unwrap().to_owned(), json["tracking_code"].as_str().unwrap().to_owned())
+        (
+            json["number"].as_str().unwrap().to_owned(),
+            json["tracking_code"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+impl TestApp {
+    /// Verifies and routes report `number` as the national admin would, which publishes it
+    /// (unless it is confidential). Goes to the store directly: no use case offers this yet.
+    pub async fn route(&self, number: &str, agency: Option<&str>) {
+        use lapor_domain::event::{Actor, Event, EventKind};
+        use lapor_domain::status::{Action, ActorRole, Status};
+        let db = lapor_store::Db::connect(&self.db_url).await.unwrap();
+        let number = lapor_domain::tracking::ReportNumber::parse(number).unwrap();
+        let from = db.find_report(number).await.unwrap().unwrap().report.status;
+        let agency = agency.map(str::to_owned);
+        let event = Event {
+            at: self.app.now(),
+            actor: Actor {
+                role: ActorRole::AdminNasional,
+                user_id: None,
+            },
+            kind: EventKind::Transition {
+                action: Action::Verify,
+                from,
+                to: Status::Routed,
+                agency: agency.clone(),
+                reason: None,
+            },
+        };
+        db.record_transition(&lapor_store::TransitionRecord {
+            number,
+            from,
+            to: Status::Routed,
+            agency,
+            event,
+        })
+        .await
+        .unwrap();
+        db.close().await;
+    }
+
+    /// The number of the stored report titled `title` (looked up in the store, so it also
+    /// finds reports that no public page shows).
+    pub async fn number_of(&self, title: &str) -> String {
+        let db = lapor_store::Db::connect(&self.db_url).await.unwrap();
+        let count = db.count_reports().await.unwrap();
+        let mut found = None;
+        for n in 1..=count {
+            let number = lapor_domain::tracking::ReportNumber(n);
+            if let Some(record) = db.find_report(number).await.unwrap()
+                && record.report.title == title
+            {
+                found = Some(number.to_string());
+            }
+        }
+        db.close().await;
+        found.unwrap_or_else(|| panic!("no report titled {title:?}"))
+    }
+
+    /// Posts a form with a CSRF token and cookie that do not match, or with extra headers
+    /// (e.g. `Sec-Fetch-Site`), to check that forged posts are refused.
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        csrf_field: Option<&str>,
+        cookies: &[&str],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        if let Some(token) = csrf_field {
+            body.push(format!("csrf={token}"));
+        }
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        let cookie = cookies.join("; ");
+        if !cookie.is_empty() {
+            all.push(("cookie", &cookie));
+        }
+        self.post_raw(
+            path,
+            "application/x-www-form-urlencoded",
+            body.join("&"),
+            &all,
+        )
+        .await
     }
 }
 
@@ -165,7 +300,9 @@ pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => char::from(b).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                char::from(b).to_string()
+            }
             b' ' => "+".to_owned(),
             _ => format!("%{b:02X}"),
         })

@@ -1,0 +1,238 @@
+//! Accounts: register, log in, log out, and the reports filed from an account.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use lapor_app::{AppError, SESSION_DAYS};
+use lapor_domain::tracking::ReportNumber;
+use lapor_domain::user::Registration;
+
+use super::{Chrome, Ctx, FieldErrors, no_store, render_status, see_other};
+use crate::AppState;
+use crate::error::PageError;
+use crate::request::{CsrfForm, SESSION_COOKIE, set_cookie};
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    chrome: Chrome,
+    name: String,
+    email: String,
+    phone: String,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    login: String,
+    message: Option<&'static str>,
+}
+
+/// One report in "my reports".
+pub struct MyItem {
+    pub number: String,
+    pub title: String,
+    pub status: &'static str,
+    pub date: String,
+}
+
+#[derive(Template)]
+#[template(path = "my_reports.html")]
+struct MyReportsPage {
+    chrome: Chrome,
+    items: Vec<MyItem>,
+}
+
+/// A 303 to `/laporan-saya` that also sets the session cookie.
+fn logged_in(state: &AppState, token: &str) -> Response {
+    let mut response = see_other("/laporan-saya");
+    let max_age = SESSION_DAYS * 24 * 3600;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, token, max_age, state.config.secure_cookies),
+    );
+    response
+}
+
+/// Ends the session the browser still holds, if any (a new log-in always gets a new token).
+async fn end_old_session(state: &AppState, ctx: &Ctx) {
+    if let Some(token) = &ctx.session
+        && let Err(e) = state.app.logout(token).await
+    {
+        tracing::warn!(error = %e, "could not end the previous session");
+    }
+}
+
+/// `GET /daftar`.
+pub async fn register_form(ctx: Ctx) -> Response {
+    let page = RegisterPage {
+        chrome: ctx.chrome(),
+        name: String::new(),
+        email: String::new(),
+        phone: String::new(),
+        errors: FieldErrors::default(),
+    };
+    render_status(StatusCode::OK, &page, ctx.tr)
+}
+
+/// `POST /daftar`: creates the account and logs it in.
+pub async fn register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm,
+) -> Response {
+    let tr = ctx.tr;
+    let (name, email, phone) = (
+        form.get("name").to_owned(),
+        form.get("email").to_owned(),
+        form.get("phone").to_owned(),
+    );
+    let (password, confirmation) = (form.get("password"), form.get("password_confirm"));
+    let nonblank = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let (email_opt, phone_opt) = (nonblank(&email), nonblank(&phone));
+    let result = if password == confirmation {
+        state
+            .app
+            .register(&name, email_opt.as_deref(), phone_opt.as_deref(), password)
+            .await
+            .map(|_| ())
+    } else {
+        // Report the mismatch together with everything else wrong, without storing anything.
+        match Registration::validate(&name, email_opt.as_deref(), phone_opt.as_deref(), password) {
+            Ok(_) => Err(AppError::Invalid(lapor_domain::ValidationErrors::default())),
+            Err(errors) => Err(AppError::Invalid(errors)),
+        }
+    };
+    match result {
+        Ok(()) => {
+            let login = email_opt.or(phone_opt).unwrap_or_default();
+            match state.app.login(&login, password).await {
+                Ok(session) => {
+                    end_old_session(&state, &ctx).await;
+                    logged_in(&state, &session.token)
+                }
+                Err(e) => PageError::from_app(e, tr).into_response(),
+            }
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut messages = FieldErrors::from_validation(&errors, tr, |f| f);
+            if password != confirmation {
+                messages.add(
+                    "password_confirm",
+                    tr.problem_password_mismatch().to_owned(),
+                );
+            }
+            let page = RegisterPage {
+                chrome: ctx.chrome(),
+                name,
+                email,
+                phone,
+                errors: messages,
+            };
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page, tr)
+        }
+        Err(other) => PageError::from_app(other, tr).into_response(),
+    }
+}
+
+/// `GET /masuk`.
+pub async fn login_form(ctx: Ctx) -> Response {
+    let page = LoginPage {
+        chrome: ctx.chrome(),
+        login: String::new(),
+        message: None,
+    };
+    render_status(StatusCode::OK, &page, ctx.tr)
+}
+
+/// `POST /masuk`: a fresh session on success (never a reused one).
+pub async fn login(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm) -> Response {
+    let tr = ctx.tr;
+    let login = form
+        .get("login")
+        .trim()
+        .chars()
+        .take(254)
+        .collect::<String>();
+    match state.app.login(&login, form.get("password")).await {
+        Ok(session) => {
+            end_old_session(&state, &ctx).await;
+            logged_in(&state, &session.token)
+        }
+        Err(AppError::LoginFailed) => {
+            let page = LoginPage {
+                chrome: ctx.chrome(),
+                login,
+                message: Some(tr.problem_login_failed()),
+            };
+            render_status(StatusCode::UNAUTHORIZED, &page, tr)
+        }
+        Err(other) => PageError::from_app(other, tr).into_response(),
+    }
+}
+
+/// `POST /keluar`: ends the session in the database and in the browser.
+pub async fn logout(State(state): State<AppState>, ctx: Ctx, CsrfForm(_): CsrfForm) -> Response {
+    if let Some(token) = &ctx.session
+        && let Err(e) = state.app.logout(token).await
+    {
+        return PageError::from_app(e, ctx.tr).into_response();
+    }
+    let mut response = see_other("/");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
+    );
+    response
+}
+
+/// `GET /laporan-saya`.
+pub async fn my_reports(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let tr = ctx.tr;
+    let Some(user) = &ctx.user else {
+        return see_other("/masuk");
+    };
+    let records = match state.app.my_reports(user).await {
+        Ok(r) => r,
+        Err(e) => return PageError::from_app(e, tr).into_response(),
+    };
+    let items = records
+        .iter()
+        .map(|r| MyItem {
+            number: r.report.number.to_string(),
+            title: r.report.title.clone(),
+            status: tr.status(r.report.status),
+            date: tr.date(r.report.created_at.date_naive()),
+        })
+        .collect();
+    no_store(render_status(
+        StatusCode::OK,
+        &MyReportsPage {
+            chrome: ctx.chrome(),
+            items,
+        },
+        tr,
+    ))
+}
+
+/// `GET /laporan-saya/{number}`: the reporter's view of one of the account's reports.
+pub async fn my_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> Response {
+    let tr = ctx.tr;
+    let Some(user) = &ctx.user else {
+        return see_other("/masuk");
+    };
+    let Some(number) = ReportNumber::parse(&number) else {
+        return PageError::not_found(tr).into_response();
+    };
+    match state.app.my_report(user, number).await {
+        Ok(tracked) => super::track::reporter_page(&state, &ctx, &tracked).await,
+        Err(e) => PageError::from_app(e, tr).into_response(),
+    }
+}
