@@ -157,11 +157,7 @@ impl App {
     /// # Errors
     /// [`AppError::LoginFailed`] whatever was wrong, so accounts cannot be probed.
     pub async fn login(&self, login: &str, password: &str) -> Result<Session> {
-        let user = match Login::parse(login) {
-            Some(Login::Email(email)) => self.db.find_user_by_email(&email).await?,
-            Some(Login::Phone(phone)) => self.db.find_user_by_phone(&phone).await?,
-            None => None,
-        };
+        let user = self.find_account(login).await?;
         // Verify against a dummy hash when the account is unknown, so timing does not tell.
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2rW3zw2cFoRGEwWb0TqzBYXe9Yw6vP5qEHybGmiw1fE";
         let hash = user

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use lapor_domain::agency::{AgencyKind, NewAgency};
 
-use crate::{Db, Result, StoreError, conflict_on, in_tx, on_pool, parse_ts, ts};
+use crate::{Db, Result, StoreError, agency_id, conflict_on, in_tx, on_pool, parse_ts, ts};
 
 /// A stored agency.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,16 +60,7 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<AgencyRecord> {
         let id: i64 = in_tx!(self, tx => {
-            let parent_id: Option<i64> = match &agency.parent_code {
-                None => None,
-                Some(code) => Some(
-                    sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
-                        .bind(code)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or(StoreError::UnknownReference("parent"))?,
-                ),
-            };
+            let parent_id: Option<i64> = agency_id!(tx, &agency.parent_code, "parent");
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO agencies (code, name, kind, parent_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )

@@ -109,7 +109,23 @@ macro_rules! in_tx {
         }
     };
 }
-pub(crate) use {in_tx, on_pool};
+/// Inside a transaction `$tx`: the id of the agency with code `$code` (an `Option<String>`),
+/// `None` when no code is given, [`StoreError::UnknownReference`]`($what)` when it is unknown.
+macro_rules! agency_id {
+    ($tx:expr, $code:expr, $what:literal) => {
+        match $code {
+            None => None,
+            Some(code) => Some(
+                sqlx::query_scalar::<_, i64>("SELECT id FROM agencies WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&mut *$tx)
+                    .await?
+                    .ok_or($crate::StoreError::UnknownReference($what))?,
+            ),
+        }
+    };
+}
+pub(crate) use {agency_id, in_tx, on_pool};
 
 impl Db {
     /// Opens `url`: `sqlite:path/to/file.db` (created when missing) or `postgres://…`.

@@ -8,7 +8,9 @@ use lapor_domain::report::{Channel, Classification, Location, NewReport, Report}
 use lapor_domain::status::{ActorRole, Status};
 use lapor_domain::tracking::ReportNumber;
 
-use crate::{Db, Result, StoreError, escape_like, in_tx, on_pool, parse_date, parse_ts, ts};
+use crate::{
+    Db, Result, StoreError, agency_id, escape_like, in_tx, on_pool, parse_date, parse_ts, ts,
+};
 
 /// A validated report to store in one transaction with its first event.
 pub struct SubmitRecord<'a> {
@@ -267,16 +269,7 @@ impl Db {
                     break 'tx if &seen_hash == request_hash { SubmitOutcome::Replayed(response) } else { SubmitOutcome::KeyReused };
                 }
             }
-            let target_agency_id: Option<i64> = match &report.target_agency {
-                None => None,
-                Some(code) => Some(
-                    sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
-                        .bind(code)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or(StoreError::UnknownReference("agency"))?,
-                ),
-            };
+            let target_agency_id: Option<i64> = agency_id!(tx, &report.target_agency, "agency");
             let at = ts(record.at);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO reports (tracking_hash, classification, title, body, incident_date, region_code, address, \
@@ -405,16 +398,7 @@ impl Db {
     /// [`StoreError::Stale`] when the status changed meanwhile; unknown agency; database failure.
     pub async fn record_transition(&self, step: &TransitionRecord) -> Result<()> {
         in_tx!(self, tx => {
-            let agency_id: Option<i64> = match &step.agency {
-                None => None,
-                Some(code) => Some(
-                    sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
-                        .bind(code)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or(StoreError::UnknownReference("agency"))?,
-                ),
-            };
+            let agency_id: Option<i64> = agency_id!(tx, &step.agency, "agency");
             let updated = sqlx::query(
                 "UPDATE reports SET status = $1, agency_id = COALESCE($2, agency_id), updated_at = $3 WHERE id = $4 AND status = $5",
             )
