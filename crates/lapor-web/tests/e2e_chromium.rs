@@ -301,6 +301,13 @@ async fn citizen_reports_and_tracks_without_javascript() {
     let _ = client.close().await;
     drop(driver);
     drop(server_guard);
+    if !matches!(outcome, Ok(Ok(()))) {
+        // Shown by the harness with the failure; the server log explains most 4xx/5xx pages.
+        eprintln!(
+            "--- server log ---\n{}",
+            tail(&tmp.path().join("server.log"))
+        );
+    }
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(e)) => panic!("WebDriver command failed: {e}"),
