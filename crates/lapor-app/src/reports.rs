@@ -7,8 +7,8 @@ use lapor_domain::report::{Channel, Classification, NewReport, ReportInput};
 use lapor_domain::status::Status;
 use lapor_domain::tracking::{ReportNumber, TrackingCode};
 use lapor_store::{
-    Db, Page, PublicFilter, ReportRecord, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord,
-    UserRecord,
+    Db, Page, PublicFilter, ReportKey, ReportRecord, ReportWithHistory, ReporterRecord,
+    StoredEvent, SubmitOutcome, SubmitRecord, UserRecord,
 };
 use serde::{Deserialize, Serialize};
 
@@ -44,12 +44,7 @@ pub struct Submission<'a> {
 }
 
 /// A report as its reporter sees it: everything, with its full history.
-#[derive(Debug, Clone)]
-pub struct TrackedReport {
-    pub record: ReportRecord,
-    pub reporter: Option<ReporterRecord>,
-    pub history: Vec<StoredEvent>,
-}
+pub type TrackedReport = ReportWithHistory;
 
 /// A report as the public sees it. Built only from a published, non-confidential report,
 /// and carrying the reporter's name only when the report is not anonymous: the single place
@@ -178,20 +173,22 @@ impl App {
             |_| agency_known,
         )?;
         let tracking = TrackingCode::generate(&mut rand::rng());
-        let receipt = |number: ReportNumber| Receipt {
+        let shown = tracking.to_string();
+        let receipt = move |number: ReportNumber| Receipt {
             number: number.to_string(),
-            tracking_code: tracking.to_string(),
+            tracking_code: shown.clone(),
             status: Status::Unverified.code().to_owned(),
         };
-        let receipt_json =
-            |number: ReportNumber| serde_json::to_string(&receipt(number)).unwrap_or_default();
+        let replayable = receipt.clone();
         let record = SubmitRecord {
-            report: &report,
+            report,
             tracking_hash: tracking.digest(),
             reporter_user_id: submission.account.map(|u| u.id),
             at: self.now(),
             idempotency: submission.idempotency,
-            receipt: &receipt_json,
+            receipt: std::sync::Arc::new(move |number| {
+                serde_json::to_string(&replayable(number)).unwrap_or_default()
+            }),
         };
         match self.db.submit_report(&record).await? {
             SubmitOutcome::Created(number) => {
@@ -214,29 +211,21 @@ impl App {
     /// [`AppError::NotFound`].
     pub async fn track(&self, code: &str) -> Result<TrackedReport> {
         let code = TrackingCode::parse(code).ok_or(AppError::NotFound)?;
-        let record = self
-            .db
-            .find_report_by_tracking(&code.digest())
+        let digest = code.digest();
+        self.reporter_view(ReportKey::TrackingHash(&digest))
             .await?
-            .ok_or(AppError::NotFound)?;
-        self.tracked(record).await
+            .ok_or(AppError::NotFound)
     }
 
-    async fn tracked(&self, record: ReportRecord) -> Result<TrackedReport> {
-        let number = record.report.number;
-        let history = self
-            .db
-            .list_events(number, false)
-            .await?
-            .into_iter()
-            .filter(|e| e.event.kind.visible_to_reporter())
-            .collect();
-        let reporter = self.db.find_reporter(number).await?;
-        Ok(TrackedReport {
-            record,
-            reporter,
-            history,
-        })
+    /// One statement for the report, its reporter and the history its reporter may see.
+    async fn reporter_view(&self, key: ReportKey<'_>) -> Result<Option<TrackedReport>> {
+        let Some(mut loaded) = self.db.load_report(key, false).await? else {
+            return Ok(None);
+        };
+        loaded
+            .history
+            .retain(|e| e.event.kind.visible_to_reporter());
+        Ok(Some(loaded))
     }
 
     /// A report filed from `account`, with its history.
@@ -248,15 +237,10 @@ impl App {
         account: &UserRecord,
         number: ReportNumber,
     ) -> Result<TrackedReport> {
-        let record = self
-            .db
-            .find_report(number)
+        self.reporter_view(ReportKey::Number(number))
             .await?
-            .ok_or(AppError::NotFound)?;
-        if record.report.reporter_user_id != Some(account.id) {
-            return Err(AppError::NotFound);
-        }
-        self.tracked(record).await
+            .filter(|r| r.record.report.reporter_user_id == Some(account.id))
+            .ok_or(AppError::NotFound)
     }
 
     /// Reports filed from `account`, newest first.
@@ -290,17 +274,13 @@ impl App {
     /// # Errors
     /// [`AppError::NotFound`] also for reports that exist but are not public.
     pub async fn public_report(&self, number: ReportNumber) -> Result<PublicReport> {
-        let record = self
+        let loaded = self
             .db
-            .find_report(number)
+            .load_report(ReportKey::Number(number), true)
             .await?
             .ok_or(AppError::NotFound)?;
-        if !record.report.is_public() {
-            return Err(AppError::NotFound);
-        }
-        let reporter = self.db.find_reporter(number).await?;
-        let history = self.db.list_events(number, true).await?;
-        PublicReport::project(record, reporter.as_ref(), history).ok_or(AppError::NotFound)
+        PublicReport::project(loaded.record, loaded.reporter.as_ref(), loaded.history)
+            .ok_or(AppError::NotFound)
     }
 
     /// The category tree.

@@ -18,12 +18,13 @@ mod agencies;
 mod reference;
 mod reports;
 mod users;
+mod writer;
 
 pub use agencies::AgencyRecord;
 pub use reference::RegionRow;
 pub use reports::{
-    Page, PublicFilter, ReportRecord, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord,
-    TransitionRecord,
+    Page, PublicFilter, ReportKey, ReportRecord, ReportWithHistory, ReporterRecord, StoredEvent,
+    SubmitOutcome, SubmitRecord, TransitionRecord,
 };
 pub use users::{NewUserRecord, UserRecord};
 
@@ -42,6 +43,9 @@ pub enum StoreError {
     /// A stored value could not be read back into the domain (a bug or a manual edit).
     #[error("corrupt stored value in {0}")]
     Corrupt(&'static str),
+    /// The database handle was closed.
+    #[error("the database is closed")]
+    Closed,
     #[error("unsupported database URL (expected sqlite:… or postgres://…)")]
     UnsupportedUrl,
     #[error(transparent)]
@@ -66,9 +70,11 @@ pub enum Backend {
 enum Pools {
     /// SQLite allows one writer at a time: writes go through a one-connection pool so they
     /// queue in the application instead of failing with SQLITE_BUSY; reads run in parallel.
+    /// Submissions go through the group-commit `writer`, which shares `write`.
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        writer: writer::SqliteWriter,
     },
     Postgres(PgPool),
 }
@@ -150,9 +156,9 @@ impl Db {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // In WAL mode NORMAL loses nothing on an application crash; a committed report
-            // is on disk before the client gets its tracking code.
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: a report is on disk before its tracking code is returned, even if the
+            // machine loses power; group commit (see `writer`) keeps that affordable.
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let write = SqlitePoolOptions::new()
@@ -164,7 +170,11 @@ impl Db {
             .connect_with(options.read_only(true))
             .await?;
         Ok(Self {
-            pools: Pools::Sqlite { read, write },
+            pools: Pools::Sqlite {
+                read,
+                writer: writer::SqliteWriter::start(write.clone()),
+                write,
+            },
         })
     }
 
@@ -215,7 +225,7 @@ impl Db {
     /// Closes every connection (the SQLite WAL is checkpointed on close).
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write } => {
+            Pools::Sqlite { read, write, .. } => {
                 read.close().await;
                 write.close().await;
             }

@@ -1,7 +1,7 @@
 //! Reports, their reporters and their append-only history.
 
 use chrono::{DateTime, Utc};
-use lapor_domain::event::{Actor, Event, EventKind};
+use lapor_domain::event::{Actor, Event};
 use lapor_domain::privacy::Privacy;
 use lapor_domain::region::RegionCode;
 use lapor_domain::report::{Channel, Classification, Location, NewReport, Report};
@@ -13,8 +13,9 @@ use crate::{
 };
 
 /// A validated report to store in one transaction with its first event.
-pub struct SubmitRecord<'a> {
-    pub report: &'a NewReport,
+#[derive(Clone)]
+pub struct SubmitRecord {
+    pub report: NewReport,
     /// Digest of the tracking code (see `TrackingCode::digest`).
     pub tracking_hash: String,
     pub reporter_user_id: Option<i64>,
@@ -22,7 +23,7 @@ pub struct SubmitRecord<'a> {
     /// `(key, request digest)` of an API call that may be replayed.
     pub idempotency: Option<(String, String)>,
     /// The answer to replay for the idempotency key, given the new report's number.
-    pub receipt: &'a (dyn Fn(ReportNumber) -> String + Sync),
+    pub receipt: std::sync::Arc<dyn Fn(ReportNumber) -> String + Send + Sync>,
 }
 
 /// What a submission did.
@@ -73,6 +74,23 @@ pub struct TransitionRecord {
     /// The agency now responsible, by code (unchanged when `None`).
     pub agency: Option<String>,
     pub event: Event,
+}
+
+/// Which report to load.
+#[derive(Debug, Clone, Copy)]
+pub enum ReportKey<'a> {
+    Number(ReportNumber),
+    /// Digest of a tracking code (see `TrackingCode::digest`).
+    TrackingHash(&'a str),
+}
+
+/// A report with its reporter's contact and its history, read in one statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportWithHistory {
+    pub record: ReportRecord,
+    pub reporter: Option<ReporterRecord>,
+    /// Oldest first.
+    pub history: Vec<StoredEvent>,
 }
 
 /// Filters of the public list; all optional.
@@ -172,17 +190,29 @@ impl TryFrom<ReportRow> for ReportRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
+struct ReportWithHistoryRow {
+    #[sqlx(flatten)]
+    report: ReportRow,
+    reporter_name: Option<String>,
+    reporter_email: Option<String>,
+    reporter_phone: Option<String>,
+    /// The events as a JSON array (see [`history_json`]).
+    history: Option<String>,
+}
+
+/// One event as aggregated into JSON by [`history_json`].
+#[derive(serde::Deserialize)]
+struct EventJson {
     id: i64,
     at: String,
     actor_role: String,
     actor_user_id: Option<i64>,
-    data: String,
+    data: serde_json::Value,
 }
 
-impl TryFrom<EventRow> for StoredEvent {
+impl TryFrom<EventJson> for StoredEvent {
     type Error = StoreError;
-    fn try_from(r: EventRow) -> Result<Self> {
+    fn try_from(r: EventJson) -> Result<Self> {
         Ok(Self {
             id: r.id,
             event: Event {
@@ -192,10 +222,27 @@ impl TryFrom<EventRow> for StoredEvent {
                         .ok_or(StoreError::Corrupt("report_events.actor_role"))?,
                     user_id: r.actor_user_id,
                 },
-                kind: serde_json::from_str(&r.data)
+                kind: serde_json::from_value(r.data)
                     .map_err(|_| StoreError::Corrupt("report_events.data"))?,
             },
         })
+    }
+}
+
+/// The dialect-specific part of [`Db::load_report`]: a report's events, filtered by
+/// `$2` (`public only`), as one JSON array. Everything else in that statement is shared.
+fn history_json(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => {
+            "(SELECT json_group_array(json_object('id', e.id, 'at', e.at, 'actor_role', e.actor_role, \
+             'actor_user_id', e.actor_user_id, 'data', json(e.data))) \
+             FROM report_events e WHERE e.report_id = r.id AND (e.public OR NOT $2))"
+        }
+        crate::Backend::Postgres => {
+            "(SELECT json_agg(json_build_object('id', e.id, 'at', e.at, 'actor_role', e.actor_role, \
+             'actor_user_id', e.actor_user_id, 'data', e.data::json) ORDER BY e.id)::text \
+             FROM report_events e WHERE e.report_id = r.id AND (e.public OR NOT $2))"
+        }
     }
 }
 
@@ -209,7 +256,7 @@ pub fn search_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn search_text(report: &NewReport) -> String {
+pub(crate) fn search_text(report: &NewReport) -> String {
     let mut words = search_words(&report.title);
     words.extend(search_words(&report.body));
     if let Some(address) = &report.location.address {
@@ -223,14 +270,14 @@ fn search_text(report: &NewReport) -> String {
 /// generic async fn.)
 macro_rules! append_event {
     ($tx:expr, $report_id:expr, $event:expr) => {{
-        let event: &Event = $event;
-        let data = serde_json::to_string(&event.kind).map_err(|_| StoreError::Corrupt("report_events.data"))?;
+        let event: &::lapor_domain::event::Event = $event;
+        let data = serde_json::to_string(&event.kind).map_err(|_| $crate::StoreError::Corrupt("report_events.data"))?;
         sqlx::query(
             "INSERT INTO report_events (report_id, at, actor_role, actor_user_id, kind, data, public) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind($report_id)
-        .bind(ts(event.at))
+        .bind($crate::ts(event.at))
         .bind(event.actor.role.code())
         .bind(event.actor.user_id)
         .bind(event.kind.code())
@@ -240,25 +287,16 @@ macro_rules! append_event {
         .await?;
     }};
 }
+pub(crate) use append_event;
 
-impl Db {
-    /// Stores a report, its reporter's contact, its `submitted` event and the idempotency
-    /// record in one transaction: all of it or nothing.
-    ///
-    /// # Errors
-    /// [`StoreError::UnknownReference`] for an unknown region, category or agency; database
-    /// failures.
-    pub async fn submit_report(&self, record: &SubmitRecord<'_>) -> Result<SubmitOutcome> {
-        match self.try_submit(record).await {
-            // Two concurrent calls with one key: the loser sees the winner's answer.
-            Err(StoreError::Conflict("idempotency_key")) => self.try_submit(record).await,
-            other => other,
-        }
-    }
-
-    async fn try_submit(&self, record: &SubmitRecord<'_>) -> Result<SubmitOutcome> {
-        let report = record.report;
-        let outcome = in_tx!(self, tx => 'tx: {
+/// The statements of one submission inside the transaction `$tx`, as an expression of type
+/// `Result<SubmitOutcome>`. Shared by the PostgreSQL path (one transaction per submission)
+/// and SQLite's group commit (many submissions per transaction).
+macro_rules! submit_statements {
+    ($tx:expr, $record:expr) => {
+        async {
+            let tx = &mut *$tx;
+            let record: &$crate::reports::SubmitRecord = $record;
             if let Some((key, request_hash)) = &record.idempotency {
                 let seen: Option<(String, String)> =
                     sqlx::query_as("SELECT request_hash, response FROM idempotency_keys WHERE key = $1")
@@ -266,11 +304,12 @@ impl Db {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if let Some((seen_hash, response)) = seen {
-                    break 'tx if &seen_hash == request_hash { SubmitOutcome::Replayed(response) } else { SubmitOutcome::KeyReused };
+                    return Ok(if &seen_hash == request_hash { $crate::reports::SubmitOutcome::Replayed(response) } else { $crate::reports::SubmitOutcome::KeyReused });
                 }
             }
-            let target_agency_id: Option<i64> = agency_id!(tx, &report.target_agency, "agency");
-            let at = ts(record.at);
+            let report = &record.report;
+            let target_agency_id: Option<i64> = $crate::agency_id!(tx, &report.target_agency, "agency");
+            let at = $crate::ts(record.at);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO reports (tracking_hash, classification, title, body, incident_date, region_code, address, \
                  latitude, longitude, category, target_agency_id, agency_id, anonymous, confidential, channel, status, \
@@ -291,16 +330,16 @@ impl Db {
             .bind(report.privacy.anonymous)
             .bind(report.privacy.confidential)
             .bind(report.channel.code())
-            .bind(Status::Unverified.code())
+            .bind(::lapor_domain::status::Status::Unverified.code())
             .bind(record.reporter_user_id)
-            .bind(search_text(report))
+            .bind($crate::reports::search_text(report))
             .bind(&at)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match &e {
-                sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::UnknownReference("region_code or category"),
-                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict("tracking_hash"),
-                _ => StoreError::Sql(e),
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => $crate::StoreError::UnknownReference("region_code or category"),
+                sqlx::Error::Database(d) if d.is_unique_violation() => $crate::StoreError::Conflict("tracking_hash"),
+                _ => $crate::StoreError::Sql(e),
             })?;
             let contact = &report.contact;
             if !contact.is_empty() {
@@ -312,13 +351,13 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
-            let event = Event {
+            let event = ::lapor_domain::event::Event {
                 at: record.at,
-                actor: Actor::reporter(record.reporter_user_id),
-                kind: EventKind::Submitted { channel: report.channel },
+                actor: ::lapor_domain::event::Actor::reporter(record.reporter_user_id),
+                kind: ::lapor_domain::event::EventKind::Submitted { channel: report.channel },
             };
-            append_event!(tx, id, &event);
-            let number = ReportNumber(id);
+            $crate::reports::append_event!(tx, id, &event);
+            let number = ::lapor_domain::tracking::ReportNumber(id);
             if let Some((key, request_hash)) = &record.idempotency {
                 sqlx::query("INSERT INTO idempotency_keys (key, request_hash, report_id, response, created_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(key)
@@ -328,11 +367,107 @@ impl Db {
                     .bind(&at)
                     .execute(&mut *tx)
                     .await
-                    .map_err(crate::conflict_on("idempotency_key"))?;
+                    .map_err($crate::conflict_on("idempotency_key"))?;
             }
-            SubmitOutcome::Created(number)
+            Ok::<_, StoreError>($crate::reports::SubmitOutcome::Created(number))
+        }
+        .await
+    };
+}
+pub(crate) use submit_statements;
+
+impl Db {
+    /// Stores a report, its reporter's contact, its `submitted` event and the idempotency
+    /// record in one transaction: all of it or nothing.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownReference`] for an unknown region, category or agency; database
+    /// failures.
+    pub async fn submit_report(&self, record: &SubmitRecord) -> Result<SubmitOutcome> {
+        // Owned, because on SQLite the writer task commits it (see `writer`).
+        let record = std::sync::Arc::new(record.clone());
+        match self.try_submit(&record).await {
+            // Two concurrent calls with one key: the loser sees the winner's answer.
+            Err(StoreError::Conflict("idempotency_key")) => self.try_submit(&record).await,
+            other => other,
+        }
+    }
+
+    async fn try_submit(&self, record: &std::sync::Arc<SubmitRecord>) -> Result<SubmitOutcome> {
+        match &self.pools {
+            crate::Pools::Sqlite { writer, .. } => writer.submit(record.clone()).await,
+            crate::Pools::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let outcome = submit_statements!(tx, record.as_ref())?;
+                tx.commit().await?;
+                Ok(outcome)
+            }
+        }
+    }
+
+    /// A report, its reporter's contact and its history (only the public events when
+    /// `public_history_only`) in one statement: reading a report is the hottest path, and on
+    /// SQLite every statement is a round trip to the connection's thread.
+    ///
+    /// # Errors
+    /// On database failure or a corrupt stored value.
+    pub async fn load_report(
+        &self,
+        key: ReportKey<'_>,
+        public_history_only: bool,
+    ) -> Result<Option<ReportWithHistory>> {
+        let select = SELECT_REPORT.replacen(
+            " FROM reports r",
+            &format!(
+                ", CASE WHEN p.report_id IS NULL THEN u.name ELSE p.name END AS reporter_name, \
+                 CASE WHEN p.report_id IS NULL THEN u.email ELSE p.email END AS reporter_email, \
+                 CASE WHEN p.report_id IS NULL THEN u.phone ELSE p.phone END AS reporter_phone, \
+                 {} AS history FROM reports r",
+                history_json(self.backend())
+            ),
+            1,
+        );
+        let condition = match key {
+            ReportKey::Number(_) => "r.id = $1",
+            ReportKey::TrackingHash(_) => "r.tracking_hash = $1",
+        };
+        let sql = format!(
+            "{select} LEFT JOIN reporters p ON p.report_id = r.id LEFT JOIN users u ON u.id = r.reporter_user_id WHERE {condition}"
+        );
+        let row: Option<ReportWithHistoryRow> = on_pool!(self, pool => {
+            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            let query = match key {
+                ReportKey::Number(n) => query.bind(n.0),
+                ReportKey::TrackingHash(hash) => query.bind(hash),
+            };
+            query.bind(public_history_only).fetch_optional(pool).await?
         });
-        Ok(outcome)
+        let Some(row) = row else { return Ok(None) };
+        let events: Vec<EventJson> = match row.history.as_deref() {
+            None => Vec::new(),
+            Some(json) => {
+                serde_json::from_str(json).map_err(|_| StoreError::Corrupt("report_events"))?
+            }
+        };
+        let mut history = events
+            .into_iter()
+            .map(StoredEvent::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        // SQLite's json_group_array has no ORDER BY; the id order is the history's order.
+        history.sort_by_key(|e| e.id);
+        let reporter = (row.reporter_name.is_some()
+            || row.reporter_email.is_some()
+            || row.reporter_phone.is_some())
+        .then_some(ReporterRecord {
+            name: row.reporter_name,
+            email: row.reporter_email,
+            phone: row.reporter_phone,
+        });
+        Ok(Some(ReportWithHistory {
+            record: row.report.try_into()?,
+            reporter,
+            history,
+        }))
     }
 
     /// # Errors
@@ -341,54 +476,6 @@ impl Db {
         let sql = format!("{SELECT_REPORT} WHERE r.id = $1");
         let row: Option<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number.0).fetch_optional(pool).await?);
         row.map(ReportRecord::try_from).transpose()
-    }
-
-    /// # Errors
-    /// On database failure.
-    pub async fn find_report_by_tracking(
-        &self,
-        tracking_hash: &str,
-    ) -> Result<Option<ReportRecord>> {
-        let sql = format!("{SELECT_REPORT} WHERE r.tracking_hash = $1");
-        let row: Option<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(tracking_hash).fetch_optional(pool).await?);
-        row.map(ReportRecord::try_from).transpose()
-    }
-
-    /// The report's history, oldest first; `public_only` keeps what the public may see.
-    ///
-    /// # Errors
-    /// On database failure.
-    pub async fn list_events(
-        &self,
-        number: ReportNumber,
-        public_only: bool,
-    ) -> Result<Vec<StoredEvent>> {
-        const ALL: &str = "SELECT id, at, actor_role, actor_user_id, data FROM report_events WHERE report_id = $1 ORDER BY id";
-        const PUBLIC: &str = "SELECT id, at, actor_role, actor_user_id, data FROM report_events WHERE report_id = $1 AND public = $2 ORDER BY id";
-        let rows: Vec<EventRow> = on_pool!(self, pool => if public_only {
-            sqlx::query_as(PUBLIC).bind(number.0).bind(true).fetch_all(pool).await?
-        } else {
-            sqlx::query_as(ALL).bind(number.0).fetch_all(pool).await?
-        });
-        rows.into_iter().map(StoredEvent::try_from).collect()
-    }
-
-    /// Who filed the report: the contact given with it, else the filing account's.
-    ///
-    /// # Errors
-    /// On database failure.
-    pub async fn find_reporter(&self, number: ReportNumber) -> Result<Option<ReporterRecord>> {
-        // The contact given with the report wins as a whole over the filing account's.
-        let sql = "SELECT CASE WHEN p.report_id IS NULL THEN u.name ELSE p.name END, \
-                   CASE WHEN p.report_id IS NULL THEN u.email ELSE p.email END, \
-                   CASE WHEN p.report_id IS NULL THEN u.phone ELSE p.phone END \
-                   FROM reports r LEFT JOIN reporters p ON p.report_id = r.id LEFT JOIN users u ON u.id = r.reporter_user_id \
-                   WHERE r.id = $1";
-        let row: Option<(Option<String>, Option<String>, Option<String>)> =
-            on_pool!(self, pool => sqlx::query_as(sql).bind(number.0).fetch_optional(pool).await?);
-        Ok(row
-            .filter(|(n, e, p)| n.is_some() || e.is_some() || p.is_some())
-            .map(|(name, email, phone)| ReporterRecord { name, email, phone }))
     }
 
     /// Records a workflow step: appends its event and moves the status, only if the report

@@ -50,6 +50,8 @@ conformance! {
     reports::late_failures_roll_back => late_failures_roll_back_sqlite, late_failures_roll_back_postgres;
     public_list::public_list => public_list_sqlite, public_list_postgres;
     concurrency::concurrent_submissions => concurrent_submissions_sqlite, concurrent_submissions_postgres;
+    concurrency::a_bad_submission_does_not_sink_the_others => a_bad_submission_does_not_sink_the_others_sqlite,
+        a_bad_submission_does_not_sink_the_others_postgres;
     concurrency::concurrent_replays => concurrent_replays_sqlite, concurrent_replays_postgres;
 
     // Found by this suite: racing duplicate phones, TRUNCATE on PostgreSQL, nested units.

@@ -131,3 +131,46 @@ pub async fn concurrent_registrations(ctx: &Ctx) {
     assert_eq!(won, 1);
     assert_eq!(db.count_users().await.expect("count"), 1);
 }
+
+/// On SQLite concurrent submissions share one transaction (group commit): a submission that
+/// fails there must fail alone, and every other one must still be stored.
+pub async fn a_bad_submission_does_not_sink_the_others(ctx: &Ctx) {
+    let db = &ctx.db;
+    seed_reference(db).await;
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                // Every tenth names a category that does not exist: a foreign-key failure
+                // that only the database can see.
+                let category = if i % 10 == 3 {
+                    "tidak-ada"
+                } else {
+                    "kesehatan"
+                };
+                let new = report(
+                    &format!("Laporan campuran nomor {i}"),
+                    BODY,
+                    "62.71",
+                    Some(category),
+                );
+                (i, db.submit_report(&record(&new, t(i))).await)
+            })
+        })
+        .collect();
+    let mut stored = 0;
+    for task in tasks {
+        let (i, outcome) = task.await.expect("task");
+        match (i % 10 == 3, outcome) {
+            (true, Err(StoreError::UnknownReference(_))) => {}
+            (false, Ok(SubmitOutcome::Created(number))) => {
+                let found = db.find_report(number).await.expect("find").expect("stored");
+                assert_eq!(found.report.title, format!("Laporan campuran nomor {i}"));
+                stored += 1;
+            }
+            (bad, other) => panic!("submission {i} (bad: {bad}): {other:?}"),
+        }
+    }
+    assert_eq!(stored, 36);
+    assert_eq!(db.count_reports().await.expect("count"), 36);
+}

@@ -151,14 +151,14 @@ pub fn tracking() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-pub fn record(report: &NewReport, at: DateTime<Utc>) -> SubmitRecord<'_> {
+pub fn record(report: &NewReport, at: DateTime<Utc>) -> SubmitRecord {
     SubmitRecord {
-        report,
+        report: report.clone(),
         tracking_hash: tracking(),
         reporter_user_id: None,
         at,
         idempotency: None,
-        receipt: &receipt,
+        receipt: std::sync::Arc::new(receipt),
     }
 }
 
@@ -167,7 +167,7 @@ pub async fn submit(db: &Db, report: &NewReport, at: DateTime<Utc>) -> ReportNum
     submit_record(db, &record(report, at)).await
 }
 
-pub async fn submit_record(db: &Db, record: &SubmitRecord<'_>) -> ReportNumber {
+pub async fn submit_record(db: &Db, record: &SubmitRecord) -> ReportNumber {
     match db.submit_report(record).await.expect("submit report") {
         SubmitOutcome::Created(number) => number,
         other => panic!("expected a new report, got {other:?}"),
@@ -233,4 +233,57 @@ pub async fn publish(db: &Db, number: ReportNumber, agency: &str, at: DateTime<U
     ))
     .await
     .expect("verify and route");
+}
+
+/// Views of [`Db::load_report`], the one statement that reads a report with its reporter and
+/// history, shaped as the scenarios ask their questions.
+#[allow(async_fn_in_trait)]
+pub trait LoadReport {
+    async fn find_report_by_tracking(
+        &self,
+        hash: &str,
+    ) -> lapor_store::Result<Option<lapor_store::ReportRecord>>;
+    async fn find_reporter(
+        &self,
+        number: lapor_domain::tracking::ReportNumber,
+    ) -> lapor_store::Result<Option<lapor_store::ReporterRecord>>;
+    async fn list_events(
+        &self,
+        number: lapor_domain::tracking::ReportNumber,
+        public_only: bool,
+    ) -> lapor_store::Result<Vec<lapor_store::StoredEvent>>;
+}
+
+impl LoadReport for lapor_store::Db {
+    async fn find_report_by_tracking(
+        &self,
+        hash: &str,
+    ) -> lapor_store::Result<Option<lapor_store::ReportRecord>> {
+        Ok(self
+            .load_report(lapor_store::ReportKey::TrackingHash(hash), false)
+            .await?
+            .map(|r| r.record))
+    }
+
+    async fn find_reporter(
+        &self,
+        number: lapor_domain::tracking::ReportNumber,
+    ) -> lapor_store::Result<Option<lapor_store::ReporterRecord>> {
+        Ok(self
+            .load_report(lapor_store::ReportKey::Number(number), false)
+            .await?
+            .and_then(|r| r.reporter))
+    }
+
+    async fn list_events(
+        &self,
+        number: lapor_domain::tracking::ReportNumber,
+        public_only: bool,
+    ) -> lapor_store::Result<Vec<lapor_store::StoredEvent>> {
+        Ok(self
+            .load_report(lapor_store::ReportKey::Number(number), public_only)
+            .await?
+            .map(|r| r.history)
+            .unwrap_or_default())
+    }
 }

@@ -10,6 +10,7 @@ use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::Role;
 use lapor_store::{ReportRecord, ReporterRecord, StoreError, SubmitOutcome, SubmitRecord};
 
+use crate::fixtures::LoadReport;
 use crate::fixtures::{
     agency, code, contact, date, new_user, receipt, record, report, seed_reference, step, submit,
     submit_record, t, tracking,
@@ -388,7 +389,7 @@ pub async fn idempotency(ctx: &Ctx) {
     }
     let retry = SubmitRecord {
         idempotency: keyed("key-1", "request-a"),
-        receipt: &other_receipt,
+        receipt: std::sync::Arc::new(other_receipt),
         ..record(&new, t(2))
     };
     assert_eq!(
