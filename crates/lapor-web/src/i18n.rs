@@ -331,8 +331,15 @@ impl Tr {
             }
             Problem::UnknownStatus if en => "This status does not exist.".to_owned(),
             Problem::UnknownStatus => "Status tidak dikenal.".to_owned(),
-            Problem::OutOfRange if en => format!("{label} is outside Indonesia's range."),
-            Problem::OutOfRange => format!("{label} berada di luar wilayah Indonesia."),
+            Problem::OutOfRange if matches!(field, "latitude" | "longitude") => {
+                if en {
+                    format!("{label} is outside Indonesia.")
+                } else {
+                    format!("{label} berada di luar wilayah Indonesia.")
+                }
+            }
+            Problem::OutOfRange if en => format!("{label} is outside the allowed range."),
+            Problem::OutOfRange => format!("{label} di luar rentang yang diizinkan."),
             Problem::CoordinatesIncomplete if en => {
                 "Give both latitude and longitude, or neither.".to_owned()
             }

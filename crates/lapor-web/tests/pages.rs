@@ -1072,7 +1072,7 @@ async fn the_public_list_filters_pages_and_explains_bad_filters() {
             "region=abc",
             "Kode wilayah berbentuk 62, 62.71, 62.71.01 atau 62.71.01.1001.",
         ),
-        ("page=0", "Halaman berada di luar wilayah Indonesia."),
+        ("page=0", "Halaman di luar rentang yang diizinkan."),
     ] {
         let bad = t.get(&format!("/laporan?{query}")).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
@@ -1407,4 +1407,21 @@ async fn the_language_switch_keeps_the_page_and_its_filters() {
     assert!(page.body.contains("href=\"/laporan?q=jalan&#38;lang=en\""));
     let page = t.get("/lapor").await;
     assert!(page.body.contains("href=\"/lapor?lang=en\""));
+}
+
+#[tokio::test]
+async fn error_pages_do_not_guess_who_is_logged_in() {
+    let t = TestApp::new().await;
+    let missing = t.get("/tidak-ada").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("<html lang=\"id\""));
+    // Rendered without looking the visitor up: neither "Masuk" nor "Keluar".
+    assert!(
+        !missing.body.contains("href=\"/masuk\""),
+        "{}",
+        missing.body
+    );
+    assert!(!missing.body.contains("action=\"/keluar\""));
+    // Ordinary pages still offer to log in.
+    assert!(t.get("/lacak").await.body.contains("href=\"/masuk\""));
 }

@@ -67,6 +67,9 @@ pub struct Chrome {
     /// Off on pages that cannot be fetched again (the one-time tracking code), where
     /// following the switch would lose what is shown.
     pub show_switch: bool,
+    /// Off on error pages, which are rendered without looking the visitor up: they then
+    /// offer neither "log in" nor "log out" rather than a wrong one.
+    pub account_known: bool,
 }
 
 impl Chrome {
@@ -78,6 +81,7 @@ impl Chrome {
             user_name,
             csrf,
             show_switch: true,
+            account_known: true,
         }
     }
 
@@ -197,7 +201,10 @@ struct ErrorPage<'a> {
 /// The HTML of an error page (also used by [`PageError`]).
 pub fn error_page(tr: Tr, status: StatusCode, message: &str) -> String {
     let page = ErrorPage {
-        chrome: Chrome::new(tr, "/", None, String::new()),
+        chrome: Chrome {
+            account_known: false,
+            ..Chrome::new(tr, "/", None, String::new())
+        },
         status: status.as_u16(),
         message,
     };
