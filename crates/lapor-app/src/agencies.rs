@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use lapor_domain::ValidationErrors;
 use lapor_domain::agency::NewAgency;
+use lapor_domain::region::RegionCode;
 use lapor_store::{AgencyRecord, StoreError};
 
 use crate::{App, AppError, Result};
@@ -36,6 +37,17 @@ impl App {
     /// On storage failure.
     pub async fn agencies(&self) -> Result<Vec<AgencyRecord>> {
         Ok(self.db.list_agencies().await?)
+    }
+
+    /// The agencies a reporter can address about a place: national bodies and those serving
+    /// the place or a region around it (with no place: national and provincial ones).
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn agencies_serving(&self, region: Option<&RegionCode>) -> Result<Vec<AgencyRecord>> {
+        let lineage = region.map(RegionCode::lineage).unwrap_or_default();
+        let codes: Vec<&str> = lineage.iter().map(RegionCode::as_str).collect();
+        Ok(self.db.list_agencies_serving(&codes).await?)
     }
 
     /// # Errors

@@ -135,6 +135,12 @@ impl Db {
         let sql = format!("{SELECT_AGENCY} ORDER BY a.id");
         let rows: Vec<AgencyRow> =
             on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?);
+        self.with_regions(rows).await
+    }
+
+    /// Attaches their regions to `rows` (one query for all) and sorts them by name,
+    /// case-insensitively, the same on every database collation.
+    async fn with_regions(&self, rows: Vec<AgencyRow>) -> Result<Vec<AgencyRecord>> {
         let links: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT agency_id, region_code FROM agency_regions ORDER BY agency_id, region_code",
         )
@@ -154,6 +160,33 @@ impl Db {
             .collect::<Result<Vec<_>>>()?;
         agencies.sort_by_cached_key(|a| (a.name.to_lowercase(), a.id));
         Ok(agencies)
+    }
+
+    /// The agencies that serve a place: national bodies (no regions) and those serving one of
+    /// `regions` (a region and its ancestors, e.g. `62`, `62.71`, `62.71.01`), by name. With
+    /// no regions given, the national bodies and those serving a whole province.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn list_agencies_serving(&self, regions: &[&str]) -> Result<Vec<AgencyRecord>> {
+        let served = if regions.is_empty() {
+            "length(ar.region_code) = 2".to_owned()
+        } else {
+            let placeholders: Vec<String> = (1..=regions.len()).map(|i| format!("${i}")).collect();
+            format!("ar.region_code IN ({})", placeholders.join(", "))
+        };
+        let sql = format!(
+            "{SELECT_AGENCY} WHERE NOT EXISTS (SELECT 1 FROM agency_regions ar WHERE ar.agency_id = a.id) \
+             OR EXISTS (SELECT 1 FROM agency_regions ar WHERE ar.agency_id = a.id AND {served}) ORDER BY a.id"
+        );
+        let rows: Vec<AgencyRow> = on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for region in regions {
+                query = query.bind(*region);
+            }
+            query.fetch_all(pool).await?
+        });
+        self.with_regions(rows).await
     }
 
     /// # Errors

@@ -35,6 +35,7 @@ conformance! {
     reference::regions_with_progress => regions_sqlite, regions_postgres;
     reference::full_region_table => full_region_table_sqlite, full_region_table_postgres;
     accounts::agencies => agencies_sqlite, agencies_postgres;
+    accounts::agencies_serving => agencies_serving_sqlite, agencies_serving_postgres;
     accounts::users => users_sqlite, users_postgres;
     accounts::sessions => sessions_sqlite, sessions_postgres;
     reports::submit_round_trip => submit_round_trip_sqlite, submit_round_trip_postgres;

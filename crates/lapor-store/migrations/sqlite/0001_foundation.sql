@@ -33,6 +33,8 @@ CREATE TABLE agency_regions (
     PRIMARY KEY (agency_id, region_code)
 );
 
+CREATE INDEX agency_regions_region ON agency_regions (region_code);
+
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
     name          TEXT NOT NULL,

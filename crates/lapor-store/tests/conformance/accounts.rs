@@ -442,3 +442,107 @@ pub async fn sessions(ctx: &Ctx) {
         .await
         .expect("delete unknown");
 }
+
+/// Which agencies a reporter can address about a place: national bodies, plus those serving
+/// the place or a region around it.
+pub async fn agencies_serving(ctx: &Ctx) {
+    let db = &ctx.db;
+    seed_reference(db).await;
+    agency(
+        db,
+        "kemenkes",
+        "Kementerian Kesehatan",
+        AgencyKind::Kementerian,
+        None,
+        &[],
+    )
+    .await;
+    agency(
+        db,
+        "pemprov-kalteng",
+        "Pemerintah Provinsi Kalimantan Tengah",
+        AgencyKind::PemerintahProvinsi,
+        None,
+        &["62"],
+    )
+    .await;
+    agency(
+        db,
+        "pemkot-palangkaraya",
+        "Pemerintah Kota Palangka Raya",
+        AgencyKind::PemerintahKota,
+        None,
+        &["62.71"],
+    )
+    .await;
+    agency(
+        db,
+        "kec-pahandut",
+        "Kecamatan Pahandut",
+        AgencyKind::Kecamatan,
+        Some("pemkot-palangkaraya"),
+        &["62.71.01"],
+    )
+    .await;
+    agency(
+        db,
+        "pemprov-dki",
+        "Pemerintah Provinsi DKI Jakarta",
+        AgencyKind::PemerintahProvinsi,
+        None,
+        &["31"],
+    )
+    .await;
+    agency(
+        db,
+        "pemkot-jakpus",
+        "Pemerintah Kota Jakarta Pusat",
+        AgencyKind::PemerintahKota,
+        None,
+        &["31.71"],
+    )
+    .await;
+
+    let codes = |list: Vec<AgencyRecord>| list.into_iter().map(|a| a.code).collect::<Vec<_>>();
+    // In Kecamatan Pahandut: the ministry, the province, the city and the kecamatan, by name.
+    assert_eq!(
+        codes(
+            db.list_agencies_serving(&["62", "62.71", "62.71.01"])
+                .await
+                .expect("serving")
+        ),
+        [
+            "kec-pahandut",
+            "kemenkes",
+            "pemkot-palangkaraya",
+            "pemprov-kalteng"
+        ]
+    );
+    // Elsewhere in the city the kecamatan does not apply.
+    assert_eq!(
+        codes(
+            db.list_agencies_serving(&["62", "62.71"])
+                .await
+                .expect("serving")
+        ),
+        ["kemenkes", "pemkot-palangkaraya", "pemprov-kalteng"]
+    );
+    // With no place: national bodies and whole provinces.
+    assert_eq!(
+        codes(db.list_agencies_serving(&[]).await.expect("serving")),
+        ["kemenkes", "pemprov-dki", "pemprov-kalteng"]
+    );
+    // Regions come along with each agency.
+    let jakarta = db
+        .list_agencies_serving(&["31", "31.71"])
+        .await
+        .expect("serving");
+    assert_eq!(
+        jakarta
+            .iter()
+            .find(|a| a.code == "pemkot-jakpus")
+            .expect("listed")
+            .regions,
+        ["31.71"]
+    );
+}

@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use lapor_app::{App, StoredEvent, UserRecord};
 use lapor_domain::ValidationErrors;
 use lapor_domain::event::EventKind;
-use lapor_domain::region::{RegionCode, RegionLevel};
+use lapor_domain::region::RegionCode;
 
 use crate::AppState;
 use crate::error::PageError;
@@ -348,23 +348,20 @@ pub async fn agency_options(
     selected: &str,
     region: Option<&RegionCode>,
 ) -> Result<Vec<Opt>, PageError> {
-    let agencies = app
-        .agencies()
+    let mut agencies = app
+        .agencies_serving(region)
         .await
         .map_err(|e| PageError::from_app(e, tr))?;
-    let serves = |codes: &[String]| {
-        codes.is_empty()
-            || codes
-                .iter()
-                .filter_map(|c| RegionCode::parse(c).ok())
-                .any(|served| match region {
-                    Some(here) => here.is_within(&served),
-                    None => served.level() == RegionLevel::Provinsi,
-                })
-    };
+    // A chosen agency stays selectable even if it does not serve the place.
+    if !selected.is_empty() && !agencies.iter().any(|a| a.code == selected) {
+        let chosen = app
+            .agency(selected)
+            .await
+            .map_err(|e| PageError::from_app(e, tr))?;
+        agencies.extend(chosen);
+    }
     Ok(agencies
         .into_iter()
-        .filter(|a| a.code == selected || serves(&a.regions))
         .map(|a| Opt {
             selected: a.code == selected,
             value: a.code,
