@@ -37,8 +37,8 @@ async fn hash_password(password: String) -> Result<String> {
             .map(|h| h.to_string())
     })
     .await
-    .map_err(|_| AppError::Conflict)?
-    .map_err(|_| AppError::Conflict)
+    .map_err(|_| AppError::Internal("password hashing task"))?
+    .map_err(|_| AppError::Internal("password hashing"))
 }
 
 async fn verify_password(password: String, hash: String) -> bool {

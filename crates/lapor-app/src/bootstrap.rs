@@ -26,15 +26,7 @@ pub(crate) async fn load_reference_data(
     let total: usize = table.counts().iter().sum();
     let stored = usize::try_from(db.count_regions().await?).unwrap_or(0);
     if stored < total {
-        let rows: Vec<RegionRow> = table
-            .iter()
-            .map(|r| RegionRow {
-                code: r.code().as_str().to_owned(),
-                parent_code: r.parent().map(|p| p.as_str().to_owned()),
-                level: i32::from(r.level().depth()),
-                name: r.name().to_owned(),
-            })
-            .collect();
+        let rows: Vec<RegionRow> = table.iter().map(RegionRow::from).collect();
         db.insert_regions(&rows, |done| progress.step("wilayah", done, total))
             .await?;
     }

@@ -44,6 +44,10 @@ pub enum AppError {
     /// The record changed meanwhile; reload and try again.
     #[error("conflict")]
     Conflict,
+    /// Something other than the database failed (a worker thread, password hashing);
+    /// logged, never shown.
+    #[error("internal failure: {0}")]
+    Internal(&'static str),
     /// The database failed; details are logged, never shown.
     #[error("storage failure: {0}")]
     Storage(#[from] StoreError),

@@ -217,15 +217,10 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    /// One statement for the report, its reporter and the history its reporter may see.
+    /// One statement for the report, its reporter and its whole history: everything that
+    /// happens to a report is its reporter's business.
     async fn reporter_view(&self, key: ReportKey<'_>) -> Result<Option<TrackedReport>> {
-        let Some(mut loaded) = self.db.load_report(key, false).await? else {
-            return Ok(None);
-        };
-        loaded
-            .history
-            .retain(|e| e.event.kind.visible_to_reporter());
-        Ok(Some(loaded))
+        Ok(self.db.load_report(key, false).await?)
     }
 
     /// A report filed from `account`, with its history.

@@ -66,12 +66,6 @@ impl EventKind {
         }
     }
 
-    /// Everything that happens to a report is the reporter's business.
-    #[must_use]
-    pub fn visible_to_reporter(&self) -> bool {
-        true
-    }
-
     /// The public sees the workflow steps of a published report, never privacy changes
     /// (they would hint at what is hidden) nor steps before publication.
     #[must_use]
@@ -105,7 +99,6 @@ mod tests {
             },
         };
         assert!(!raised.visible_to_public());
-        assert!(raised.visible_to_reporter());
         let pend = EventKind::Transition {
             action: Action::Pend,
             from: Status::Unverified,

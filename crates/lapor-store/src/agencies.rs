@@ -138,18 +138,31 @@ impl Db {
         self.with_regions(rows).await
     }
 
-    /// Attaches their regions to `rows` (one query for all) and sorts them by name,
-    /// case-insensitively, the same on every database collation.
+    /// Attaches their regions to `rows` (one query per thousand agencies, reading only
+    /// their links) and sorts them by name, case-insensitively, the same on every database
+    /// collation.
     async fn with_regions(&self, rows: Vec<AgencyRow>) -> Result<Vec<AgencyRecord>> {
-        let links: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT agency_id, region_code FROM agency_regions ORDER BY agency_id, region_code",
-        )
-        .fetch_all(pool)
-        .await?);
         let mut by_agency: std::collections::HashMap<i64, Vec<String>> =
             std::collections::HashMap::new();
-        for (id, code) in links {
-            by_agency.entry(id).or_default().push(code);
+        for ids in rows
+            .chunks(1000)
+            .map(|chunk| chunk.iter().map(|r| r.id).collect::<Vec<_>>())
+        {
+            let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT agency_id, region_code FROM agency_regions WHERE agency_id IN ({}) ORDER BY agency_id, region_code",
+                placeholders.join(", ")
+            );
+            let links: Vec<(i64, String)> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?
+            });
+            for (id, code) in links {
+                by_agency.entry(id).or_default().push(code);
+            }
         }
         let mut agencies = rows
             .into_iter()

@@ -14,6 +14,17 @@ pub struct RegionRow {
     pub name: String,
 }
 
+impl From<&lapor_domain::region::Region> for RegionRow {
+    fn from(r: &lapor_domain::region::Region) -> Self {
+        Self {
+            code: r.code().as_str().to_owned(),
+            parent_code: r.parent().map(|p| p.as_str().to_owned()),
+            level: i32::from(r.level().depth()),
+            name: r.name().to_owned(),
+        }
+    }
+}
+
 /// Rows per INSERT statement: well under SQLite's 32,766 bound parameters.
 const REGION_BATCH: usize = 500;
 

@@ -130,8 +130,8 @@ impl ApiError {
                 tr.problem_conflict(),
                 None,
             ),
-            AppError::Storage(e) => {
-                tracing::error!(error = %e, "storage failure");
+            error @ (AppError::Storage(_) | AppError::Internal(_)) => {
+                tracing::error!(error = %error, "internal failure");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

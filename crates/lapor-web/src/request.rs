@@ -66,20 +66,22 @@ pub async fn remember_language_and_csrf(
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default();
-    let existing = cookie(req.headers(), CSRF_COOKIE)
-        .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_owned);
-    let is_api = req.uri().path().starts_with("/api/");
-    let (token, fresh) = match existing {
-        Some(token) => (token, false),
-        None => {
+    req.extensions_mut().insert(lang);
+    // The API authenticates without cookies and renders no forms: no token for it.
+    let mut fresh_token = None;
+    if !req.uri().path().starts_with("/api/") {
+        let existing = cookie(req.headers(), CSRF_COOKIE)
+            .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(str::to_owned);
+        let token = existing.unwrap_or_else(|| {
             let mut bytes = [0u8; 16];
             rand::rng().fill_bytes(&mut bytes);
-            (hex(&bytes), !is_api)
-        }
-    };
-    req.extensions_mut().insert(lang);
-    req.extensions_mut().insert(CsrfToken(token.clone()));
+            let token = hex(&bytes);
+            fresh_token = Some(token.clone());
+            token
+        });
+        req.extensions_mut().insert(CsrfToken(token));
+    }
     let mut response = next.run(req).await;
     let secure = state.config.secure_cookies;
     if let Some(lang) = chosen {
@@ -88,7 +90,7 @@ pub async fn remember_language_and_csrf(
             set_cookie(LANG_COOKIE, lang.code(), 365 * 24 * 3600, secure),
         );
     }
-    if fresh {
+    if let Some(token) = fresh_token {
         response.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(CSRF_COOKIE, &token, 24 * 3600, secure),

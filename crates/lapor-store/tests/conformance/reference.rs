@@ -251,15 +251,7 @@ pub async fn regions_with_progress(ctx: &Ctx) {
 pub async fn full_region_table(ctx: &Ctx) {
     let db = &ctx.db;
     let table = regions();
-    let rows: Vec<RegionRow> = table
-        .iter()
-        .map(|r| RegionRow {
-            code: r.code().as_str().to_owned(),
-            parent_code: r.parent().map(|p| p.as_str().to_owned()),
-            level: i32::from(r.level().depth()),
-            name: r.name().to_owned(),
-        })
-        .collect();
+    let rows: Vec<RegionRow> = table.iter().map(RegionRow::from).collect();
     assert_eq!(rows.len(), 91_599);
     let mut last = 0;
     db.insert_regions(&rows, |done| {
