@@ -165,6 +165,15 @@ impl App {
             .map_or_else(|| DUMMY.to_owned(), |u| u.password_hash.clone());
         let verified = verify_password(password.to_owned(), hash).await;
         let user = user.filter(|_| verified).ok_or(AppError::LoginFailed)?;
+        self.open_session(user).await
+    }
+
+    /// Starts a session for an account whose identity is already established (right after
+    /// registering, or after [`App::login`] checked the password).
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn open_session(&self, user: UserRecord) -> Result<Session> {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         let token = hex(&bytes);

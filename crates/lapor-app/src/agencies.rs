@@ -50,6 +50,17 @@ impl App {
         Ok(self.db.list_agencies_serving(&codes).await?)
     }
 
+    /// Display names by agency code, for the codes that exist (one query).
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn agency_names(
+        &self,
+        codes: &[&str],
+    ) -> Result<std::collections::HashMap<String, String>> {
+        Ok(self.db.agency_names(codes).await?.into_iter().collect())
+    }
+
     /// # Errors
     /// On storage failure.
     pub async fn agency(&self, code: &str) -> Result<Option<AgencyRecord>> {

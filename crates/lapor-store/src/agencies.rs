@@ -175,6 +175,29 @@ impl Db {
         Ok(agencies)
     }
 
+    /// The names of the agencies with the given codes, in one query; unknown codes are left out.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn agency_names(&self, codes: &[&str]) -> Result<Vec<(String, String)>> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT code, name FROM agencies WHERE code IN ({}) ORDER BY code",
+            placeholders.join(", ")
+        );
+        let names = on_pool!(self, pool => {
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for code in codes {
+                query = query.bind(*code);
+            }
+            query.fetch_all(pool).await?
+        });
+        Ok(names)
+    }
+
     /// The agencies that serve a place: national bodies (no regions) and those serving one of
     /// `regions` (a region and its ancestors, e.g. `62`, `62.71`, `62.71.01`), by name. With
     /// no regions given, the national bodies and those serving a whole province.

@@ -36,6 +36,7 @@ conformance! {
     reference::full_region_table => full_region_table_sqlite, full_region_table_postgres;
     accounts::agencies => agencies_sqlite, agencies_postgres;
     accounts::agencies_serving => agencies_serving_sqlite, agencies_serving_postgres;
+    accounts::agency_names => agency_names_sqlite, agency_names_postgres;
     accounts::users => users_sqlite, users_postgres;
     accounts::sessions => sessions_sqlite, sessions_postgres;
     reports::submit_round_trip => submit_round_trip_sqlite, submit_round_trip_postgres;

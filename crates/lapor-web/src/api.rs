@@ -57,8 +57,10 @@ pub struct ApiDoc;
 
 /// The OpenAPI document (also served at `/api/v1/openapi.json`).
 #[must_use]
-pub fn openapi_document() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+pub fn openapi_document() -> &'static str {
+    static DOCUMENT: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
+    &DOCUMENT
 }
 
 async fn openapi_json() -> Response {
@@ -509,13 +511,14 @@ async fn submit_report(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            tr.problem_too_large(),
-            None,
-        )
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(status, "payload_too_large", tr.problem_too_large(), None)
+        } else {
+            // The body could not be read (the client went away mid-request).
+            ApiError::new(status, "unreadable_body", tr.problem_malformed_json(), None)
+        }
     })?;
     let key = idempotency_key(&headers, tr)?;
     let request: ReportRequest = parse_json(&headers, &body, tr)?;

@@ -46,13 +46,14 @@ pub fn router(app: App, config: WebConfig) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .route("/readyz", axum::routing::get(readyz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request::remember_language_and_csrf,
         ))
+        // Probes need no language, token or cookie.
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(readyz))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

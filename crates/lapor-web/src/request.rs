@@ -99,13 +99,6 @@ pub async fn remember_language_and_csrf(
     response
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Lang>().copied().unwrap_or_default())
-    }
-}
-
 impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
@@ -114,17 +107,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
             .get::<Lang>()
             .copied()
             .unwrap_or_default()))
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<CsrfToken>()
-            .cloned()
-            .unwrap_or_else(|| CsrfToken(String::new())))
     }
 }
 

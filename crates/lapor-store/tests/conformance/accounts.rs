@@ -546,3 +546,37 @@ pub async fn agencies_serving(ctx: &Ctx) {
         ["31.71"]
     );
 }
+
+/// Display names for a set of agency codes, in one query; unknown codes are left out.
+pub async fn agency_names(ctx: &Ctx) {
+    let db = &ctx.db;
+    seed_reference(db).await;
+    assert!(db.agency_names(&[]).await.expect("names").is_empty());
+    agency(
+        db,
+        "kemenkes",
+        "Kementerian Kesehatan",
+        AgencyKind::Kementerian,
+        None,
+        &[],
+    )
+    .await;
+    agency(
+        db,
+        "kemensos",
+        "Kementerian Sosial",
+        AgencyKind::Kementerian,
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        db.agency_names(&["kemensos", "tidak-ada", "kemenkes"])
+            .await
+            .expect("names"),
+        [
+            ("kemenkes".to_owned(), "Kementerian Kesehatan".to_owned()),
+            ("kemensos".to_owned(), "Kementerian Sosial".to_owned()),
+        ]
+    );
+}

@@ -98,18 +98,18 @@ pub async fn register(
             .app
             .register(&name, email_opt.as_deref(), phone_opt.as_deref(), password)
             .await
-            .map(|_| ())
     } else {
         // Report the mismatch together with everything else wrong, without storing anything.
-        match Registration::validate(&name, email_opt.as_deref(), phone_opt.as_deref(), password) {
-            Ok(_) => Err(AppError::Invalid(lapor_domain::ValidationErrors::default())),
-            Err(errors) => Err(AppError::Invalid(errors)),
-        }
+        Err(AppError::Invalid(
+            Registration::validate(&name, email_opt.as_deref(), phone_opt.as_deref(), password)
+                .err()
+                .unwrap_or_default(),
+        ))
     };
     match result {
-        Ok(()) => {
-            let login = email_opt.or(phone_opt).unwrap_or_default();
-            match state.app.login(&login, password).await {
+        Ok(user) => {
+            // The password was just set: no second (slow) password check to log in.
+            match state.app.open_session(user).await {
                 Ok(session) => {
                     end_old_session(&state, &ctx).await;
                     logged_in(&state, &session.token)

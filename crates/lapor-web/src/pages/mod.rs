@@ -59,7 +59,6 @@ async fn not_found(tr: Tr) -> PageError {
 #[derive(Debug, Clone)]
 pub struct Chrome {
     pub tr: Tr,
-    pub lang: Lang,
     /// Path (and query, without `lang`) of this page, for the language switch link.
     pub path: String,
     pub user_name: Option<String>,
@@ -76,7 +75,6 @@ impl Chrome {
     pub fn new(tr: Tr, path: &str, user_name: Option<String>, csrf: String) -> Self {
         Self {
             tr,
-            lang: tr.0,
             path: path.to_owned(),
             user_name,
             csrf,
@@ -88,7 +86,7 @@ impl Chrome {
     /// `?lang=xx` link to this page in the other language.
     pub fn switch_href(&self) -> String {
         let sep = if self.path.contains('?') { '&' } else { '?' };
-        format!("{}{sep}lang={}", self.path, self.lang.other().code())
+        format!("{}{sep}lang={}", self.path, self.tr.0.other().code())
     }
 }
 
@@ -378,29 +376,23 @@ pub struct TimelineEntry {
     pub reason: Option<String>,
 }
 
-/// The display names of the agencies that `kinds` mention, looked up once each.
+/// The display names of the agencies that `kinds` mention, in one query.
 async fn agency_names<'a>(
     app: &App,
     kinds: impl Iterator<Item = &'a EventKind>,
 ) -> HashMap<String, String> {
-    let mut names = HashMap::new();
-    for kind in kinds {
-        if let EventKind::Transition {
-            agency: Some(code), ..
-        } = kind
-            && !names.contains_key(code)
-        {
-            // A lookup failure only costs the nicer name: the code is shown instead.
-            let name = app
-                .agency(code)
-                .await
-                .ok()
-                .flatten()
-                .map_or_else(|| code.clone(), |a| a.name);
-            names.insert(code.clone(), name);
-        }
-    }
-    names
+    let mut codes: Vec<&str> = kinds
+        .filter_map(|kind| match kind {
+            EventKind::Transition {
+                agency: Some(code), ..
+            } => Some(code.as_str()),
+            _ => None,
+        })
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    // A lookup failure only costs the nicer names: the codes are shown instead.
+    app.agency_names(&codes).await.unwrap_or_default()
 }
 
 /// Sentences for a history, oldest first.
@@ -415,9 +407,8 @@ pub async fn timeline<'a>(
             let (agency, reason) = match kind {
                 EventKind::Transition { agency, reason, .. } => (
                     agency
-                        .as_ref()
-                        .and_then(|a| names.get(a))
-                        .map(String::as_str),
+                        .as_deref()
+                        .map(|a| names.get(a).map_or(a, String::as_str)),
                     reason.clone(),
                 ),
                 _ => (None, None),
