@@ -1,10 +1,11 @@
 //! The agency tree: listing and CSV import.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use lapor_domain::ValidationErrors;
-use lapor_domain::agency::NewAgency;
+use lapor_domain::agency::{AgencyKind, NewAgency};
 use lapor_domain::region::RegionCode;
+use lapor_domain::validation::Problem;
 use lapor_store::{AgencyRecord, StoreError};
 
 use crate::{App, AppError, Result};
@@ -128,25 +129,36 @@ impl App {
                 .map_err(|errors| ImportError::Invalid { line, errors })?;
             rows.push((line, agency));
         }
-        let existing: HashSet<String> = self
+        // Every rule that involves another agency is checked here too, against the stored
+        // agencies and the earlier rows, so nothing is stored unless every row can be.
+        let mut known: HashMap<String, AgencyKind> = self
             .db
             .list_agencies()
             .await
             .map_err(AppError::from)?
             .into_iter()
-            .map(|a| a.code)
+            .map(|a| (a.code, a.kind))
             .collect();
-        let mut known = existing.clone();
+        let existing: HashSet<String> = known.keys().cloned().collect();
         for (line, agency) in &rows {
-            if let Some(parent) = &agency.parent_code
-                && !known.contains(parent)
-            {
-                return Err(ImportError::UnknownParent {
-                    line: *line,
-                    parent: parent.clone(),
-                });
+            if let Some(parent) = &agency.parent_code {
+                match known.get(parent) {
+                    None => {
+                        return Err(ImportError::UnknownParent {
+                            line: *line,
+                            parent: parent.clone(),
+                        });
+                    }
+                    Some(kind) if !agency.kind.may_have_parent(*kind) => {
+                        return Err(ImportError::Invalid {
+                            line: *line,
+                            errors: ValidationErrors::single("parent", Problem::InvalidValue),
+                        });
+                    }
+                    Some(_) => {}
+                }
             }
-            known.insert(agency.code.clone());
+            known.entry(agency.code.clone()).or_insert(agency.kind);
         }
         let total = rows.len();
         let mut summary = AgencyImport {

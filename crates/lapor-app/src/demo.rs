@@ -6,7 +6,7 @@ use lapor_domain::agency::{AgencyKind, NewAgency};
 use lapor_domain::event::{Actor, Event, EventKind};
 use lapor_domain::region::{RegionCode, RegionLevel, regions};
 use lapor_domain::report::{Channel, ReportInput};
-use lapor_domain::status::{Action, ActorRole, transition};
+use lapor_domain::status::{Action, ActorRole, TransitionError, transition};
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::Role;
 use lapor_store::{StoreError, TransitionRecord};
@@ -546,8 +546,8 @@ impl App {
     /// Takes one workflow step after checking it against the status machine.
     ///
     /// # Errors
-    /// [`AppError::Forbidden`] when the machine refuses it, [`AppError::Conflict`] when the
-    /// report changed meanwhile.
+    /// [`AppError::Forbidden`] when the role may not take it, [`AppError::Conflict`] when the
+    /// report's status does not allow it or the report changed meanwhile.
     pub(crate) async fn apply_step(
         &self,
         number: ReportNumber,
@@ -570,8 +570,10 @@ impl App {
                 .is_some_and(|a| a.kind.is_unit()),
             None => false,
         };
-        let to =
-            transition(from, action, role, disposed_to_unit).map_err(|_| AppError::Forbidden)?;
+        let to = transition(from, action, role, disposed_to_unit).map_err(|e| match e {
+            TransitionError::RoleNotAllowed { .. } => AppError::Forbidden,
+            TransitionError::NotFromStatus { .. } => AppError::Conflict,
+        })?;
         let event = Event {
             at: self.now(),
             actor: Actor {

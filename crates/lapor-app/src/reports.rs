@@ -162,7 +162,11 @@ impl App {
             .map(str::trim)
             .filter(|a| !a.is_empty())
         {
-            Some(code) => self.db.find_agency(&code.to_lowercase()).await?.is_some(),
+            Some(code) => !self
+                .db
+                .agency_names(&[&code.to_lowercase()])
+                .await?
+                .is_empty(),
             None => true,
         };
         let report = NewReport::validate(

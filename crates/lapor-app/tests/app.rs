@@ -106,6 +106,19 @@ async fn a_bad_row_stops_the_import_before_anything_is_stored() {
         f.app.import_agencies(orphan.as_bytes(), |_, _| {}).await,
         Err(ImportError::UnknownParent { line: 2, .. })
     ));
+    // A rule between rows (a ministry cannot sit under a ministry) is found before storing.
+    let wrong_parent = "code,name,kind,parent,regions\nkemenkes,Kementerian Kesehatan,kementerian,,\nkemen-x,Kementerian X,kementerian,kemenkes,\n";
+    match f
+        .app
+        .import_agencies(wrong_parent.as_bytes(), |_, _| {})
+        .await
+    {
+        Err(ImportError::Invalid { line, errors }) => {
+            assert_eq!(line, 3);
+            assert_eq!(errors.for_field("parent"), Some(Problem::InvalidValue));
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(
         f.app.agencies().await.unwrap().is_empty(),
         "nothing may be stored"

@@ -13,7 +13,9 @@ pub const LENGTH: usize = 13;
 
 /// The reporter's private code, e.g. `K7QM-R2XD-9HTWB`. Case, spaces and dashes do not matter.
 ///
-/// Only its [`TrackingCode::digest`] is stored, so reading the database does not reveal it.
+/// Only its [`TrackingCode::digest`] is stored with the report, so reading the reports does
+/// not reveal it. (An API call with an `Idempotency-Key` keeps its first answer, code
+/// included, for 24 hours so that a retry gets the same answer.)
 #[derive(Clone, PartialEq, Eq)]
 pub struct TrackingCode(String);
 

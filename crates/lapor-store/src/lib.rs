@@ -23,8 +23,8 @@ mod writer;
 pub use agencies::AgencyRecord;
 pub use reference::RegionRow;
 pub use reports::{
-    Page, PublicFilter, ReportKey, ReportRecord, ReportWithHistory, ReporterRecord, StoredEvent,
-    SubmitOutcome, SubmitRecord, TransitionRecord,
+    IDEMPOTENCY_WINDOW, Page, PublicFilter, ReportKey, ReportRecord, ReportWithHistory,
+    ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord, TransitionRecord,
 };
 pub use users::{NewUserRecord, UserRecord};
 

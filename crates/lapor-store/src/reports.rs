@@ -26,6 +26,9 @@ pub struct SubmitRecord {
     pub receipt: std::sync::Arc<dyn Fn(ReportNumber) -> String + Send + Sync>,
 }
 
+/// How long a replayed API submission returns its first answer.
+pub const IDEMPOTENCY_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
 /// What a submission did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
@@ -359,6 +362,12 @@ macro_rules! submit_statements {
             $crate::reports::append_event!(tx, id, &event);
             let number = ::lapor_domain::tracking::ReportNumber(id);
             if let Some((key, request_hash)) = &record.idempotency {
+                // The first answer holds the tracking code in clear, so it is kept only as
+                // long as a client may sensibly retry; older keys go with each new one.
+                sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+                    .bind($crate::ts(record.at - $crate::reports::IDEMPOTENCY_WINDOW))
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("INSERT INTO idempotency_keys (key, request_hash, report_id, response, created_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(key)
                     .bind(request_hash)

@@ -49,6 +49,7 @@ conformance! {
     reports::public_history => public_history_sqlite, public_history_postgres;
     reports::history_is_append_only => history_is_append_only_sqlite, history_is_append_only_postgres;
     reports::reports_of_user => reports_of_user_sqlite, reports_of_user_postgres;
+    reports::idempotency_keys_expire => idempotency_keys_expire_sqlite, idempotency_keys_expire_postgres;
     reports::late_failures_roll_back => late_failures_roll_back_sqlite, late_failures_roll_back_postgres;
     public_list::public_list => public_list_sqlite, public_list_postgres;
     concurrency::concurrent_submissions => concurrent_submissions_sqlite, concurrent_submissions_postgres;

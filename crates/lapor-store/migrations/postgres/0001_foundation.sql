@@ -113,6 +113,7 @@ CREATE TABLE idempotency_keys (
     response     TEXT NOT NULL,
     created_at   TEXT NOT NULL
 );
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 -- History is never rewritten.
 CREATE FUNCTION report_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

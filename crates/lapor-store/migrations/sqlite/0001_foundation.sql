@@ -118,3 +118,5 @@ CREATE TABLE idempotency_keys (
     response     TEXT NOT NULL,
     created_at   TEXT NOT NULL
 );
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+

@@ -1068,13 +1068,55 @@ pub async fn history_survives_truncate(ctx: &Ctx) {
     seed_reference(db).await;
     let number = submit(db, &report("Riwayat tetap", BODY, "62.71", None), t(0)).await;
     let mut raw = ctx.raw().await;
-    assert!(
-        raw.execute("TRUNCATE report_events").await.is_err(),
-        "TRUNCATE emptied report_events"
-    );
+    // SQLite has no TRUNCATE; an unqualified DELETE is its truncate optimisation.
+    let wipe = match ctx.backend() {
+        lapor_store::Backend::Sqlite => "DELETE FROM report_events",
+        lapor_store::Backend::Postgres => "TRUNCATE report_events",
+    };
+    let refused = raw.execute(wipe).await.expect_err("history was wiped");
+    assert!(refused.to_string().contains("append-only"), "{refused}");
     raw.close().await;
     assert_eq!(
         db.list_events(number, false).await.expect("events").len(),
         1
     );
+}
+
+/// An idempotency key (and the tracking code in its stored answer) is forgotten after the
+/// window: a later key clears it, and the same key then files anew.
+pub async fn idempotency_keys_expire(ctx: &Ctx) {
+    let db = &ctx.db;
+    seed_reference(db).await;
+    let new = report(
+        "Lampu jalan mati",
+        "Sudah dua minggu lampu jalan mati di depan pasar.",
+        "62.71",
+        None,
+    );
+    let keyed = |key: &str, minutes: i64| SubmitRecord {
+        idempotency: Some((key.to_owned(), "request".to_owned())),
+        ..record(&new, t(minutes))
+    };
+    let day = lapor_store::IDEMPOTENCY_WINDOW.num_minutes();
+    let SubmitOutcome::Created(first) = db.submit_report(&keyed("k1", 0)).await.expect("first")
+    else {
+        panic!("created")
+    };
+    // Within the window the key replays.
+    assert_eq!(
+        db.submit_report(&keyed("k1", day - 1))
+            .await
+            .expect("replay"),
+        SubmitOutcome::Replayed(receipt(first))
+    );
+    // A new key after the window clears the old one …
+    db.submit_report(&keyed("k2", day + 1))
+        .await
+        .expect("other key");
+    // … so the old key files a new report.
+    assert!(matches!(
+        db.submit_report(&keyed("k1", day + 2)).await.expect("again"),
+        SubmitOutcome::Created(n) if n != first
+    ));
+    assert_eq!(db.count_reports().await.expect("count"), 3);
 }
