@@ -21,6 +21,18 @@ pub struct Session {
     pub user: UserRecord,
 }
 
+/// A password to hand out once (demo accounts, `lapor user add`): lower-case letters and
+/// digits without look-alikes, so it can be read out and typed on a phone.
+#[must_use]
+pub fn generate_password(len: usize) -> String {
+    use rand::Rng;
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(LETTERS[rng.random_range(0..LETTERS.len())]))
+        .collect()
+}
+
 /// A stolen database copy holds no usable session: only token digests are stored.
 fn digest(token: &str) -> String {
     sha256_hex(token.as_bytes())

@@ -10,7 +10,6 @@ use lapor_domain::status::{Action, ActorRole, TransitionError, transition};
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::Role;
 use lapor_store::{StoreError, TransitionRecord};
-use rand::Rng;
 
 use crate::{App, AppError, Result, Submission};
 
@@ -431,14 +430,6 @@ fn actor_for(action: Action) -> ActorRole {
     }
 }
 
-fn password() -> String {
-    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut rng = rand::rng();
-    (0..14)
-        .map(|_| char::from(LETTERS[rng.random_range(0..LETTERS.len())]))
-        .collect()
-}
-
 impl App {
     /// Loads the demo set into a database that has no agencies yet, and (re)creates the demo
     /// accounts with fresh passwords, returned for printing once.
@@ -489,7 +480,7 @@ impl App {
         ];
         let mut out = Vec::new();
         for (role, login, name, agency) in accounts {
-            let password = password();
+            let password = crate::generate_password(14);
             match self.find_account(login).await? {
                 Some(user) => self.set_password(user.id, &password).await?,
                 None => {

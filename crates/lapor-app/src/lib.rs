@@ -13,7 +13,7 @@ mod bootstrap;
 pub mod demo;
 mod reports;
 
-pub use accounts::{SESSION_DAYS, Session};
+pub use accounts::{SESSION_DAYS, Session, generate_password};
 pub use agencies::{AgencyImport, ImportError};
 pub use bootstrap::BootstrapProgress;
 pub use reports::{CategoryView, PublicReport, Receipt, Submission, TrackedReport};

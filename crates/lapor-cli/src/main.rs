@@ -155,15 +155,6 @@ async fn open(database: &str) -> anyhow::Result<App> {
     Ok(app)
 }
 
-fn generated_password() -> String {
-    use rand::Rng;
-    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut rng = rand::rng();
-    (0..16)
-        .map(|_| char::from(LETTERS[rng.random_range(0..LETTERS.len())]))
-        .collect()
-}
-
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -239,7 +230,7 @@ async fn main() -> anyhow::Result<()> {
                 std::io::stdin().read_to_string(&mut password)?;
                 (password.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
-                (generated_password(), true)
+                (lapor_app::generate_password(16), true)
             };
             let app = open(&cli.database).await?;
             let user = app

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use lapor_domain::agency::{AgencyKind, NewAgency};
 
-use crate::{Db, Result, StoreError, agency_id, conflict_on, in_tx, on_pool, parse_ts, ts};
+use crate::{
+    Db, Result, StoreError, agency_id, conflict_on, in_tx, on_pool, parse_ts, placeholders, ts,
+};
 
 /// A stored agency.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,39 +93,31 @@ impl Db {
     /// # Errors
     /// On database failure.
     pub async fn find_agency(&self, code: &str) -> Result<Option<AgencyRecord>> {
-        let sql = format!("{SELECT_AGENCY} WHERE a.code = $1");
-        let row: Option<AgencyRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(code).fetch_optional(pool).await?);
-        match row {
-            None => Ok(None),
-            Some(row) => {
-                let regions = self.agency_regions(row.id).await?;
-                row.into_record(regions).map(Some)
-            }
-        }
+        self.agency_where("a.code = $1", AgencyKey::Code(code))
+            .await
     }
 
     /// # Errors
     /// On database failure.
     pub async fn find_agency_by_id(&self, id: i64) -> Result<Option<AgencyRecord>> {
-        let sql = format!("{SELECT_AGENCY} WHERE a.id = $1");
-        let row: Option<AgencyRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
-        match row {
-            None => Ok(None),
-            Some(row) => {
-                let regions = self.agency_regions(row.id).await?;
-                row.into_record(regions).map(Some)
-            }
-        }
+        self.agency_where("a.id = $1", AgencyKey::Id(id)).await
     }
 
-    async fn agency_regions(&self, id: i64) -> Result<Vec<String>> {
-        let regions = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT region_code FROM agency_regions WHERE agency_id = $1 ORDER BY region_code",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await?);
-        Ok(regions)
+    async fn agency_where(
+        &self,
+        condition: &'static str,
+        key: AgencyKey<'_>,
+    ) -> Result<Option<AgencyRecord>> {
+        let sql = format!("{SELECT_AGENCY} WHERE {condition}");
+        let row: Option<AgencyRow> = on_pool!(self, pool => {
+            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            let query = match key {
+                AgencyKey::Id(id) => query.bind(id),
+                AgencyKey::Code(code) => query.bind(code),
+            };
+            query.fetch_optional(pool).await?
+        });
+        Ok(self.with_regions(row.into_iter().collect()).await?.pop())
     }
 
     /// Every agency ordered by name (case-insensitively, the same on every database
@@ -148,10 +142,9 @@ impl Db {
             .chunks(1000)
             .map(|chunk| chunk.iter().map(|r| r.id).collect::<Vec<_>>())
         {
-            let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT agency_id, region_code FROM agency_regions WHERE agency_id IN ({}) ORDER BY agency_id, region_code",
-                placeholders.join(", ")
+                placeholders(ids.len())
             );
             let links: Vec<(i64, String)> = on_pool!(self, pool => {
                 let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
@@ -183,10 +176,9 @@ impl Db {
         if codes.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT code, name FROM agencies WHERE code IN ({}) ORDER BY code",
-            placeholders.join(", ")
+            placeholders(codes.len())
         );
         let names = on_pool!(self, pool => {
             let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
@@ -208,8 +200,7 @@ impl Db {
         let served = if regions.is_empty() {
             "length(ar.region_code) = 2".to_owned()
         } else {
-            let placeholders: Vec<String> = (1..=regions.len()).map(|i| format!("${i}")).collect();
-            format!("ar.region_code IN ({})", placeholders.join(", "))
+            format!("ar.region_code IN ({})", placeholders(regions.len()))
         };
         let sql = format!(
             "{SELECT_AGENCY} WHERE NOT EXISTS (SELECT 1 FROM agency_regions ar WHERE ar.agency_id = a.id) \
@@ -231,4 +222,9 @@ impl Db {
         let n: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(pool).await?);
         Ok(n)
     }
+}
+
+enum AgencyKey<'a> {
+    Id(i64),
+    Code(&'a str),
 }

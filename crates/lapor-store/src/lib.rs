@@ -257,6 +257,14 @@ pub(crate) fn conflict_on(what: &'static str) -> impl Fn(sqlx::Error) -> StoreEr
     }
 }
 
+/// `$1, $2, … $n`: the bind placeholders of an `IN (…)` list, the same on both backends.
+pub(crate) fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub(crate) fn escape_like(raw: &str) -> String {
     raw.replace('\\', "\\\\")
