@@ -4,6 +4,7 @@
 //! so the web, API, CLI, channels and jobs all share one set of rules.
 
 pub mod agency;
+pub mod calendar;
 pub mod category;
 pub mod event;
 pub mod privacy;
