@@ -3,15 +3,14 @@
 //! reports at different stages, and one account per role.
 
 use lapor_domain::agency::{AgencyKind, NewAgency};
-use lapor_domain::event::{Actor, Event, EventKind};
 use lapor_domain::region::{RegionCode, RegionLevel, regions};
 use lapor_domain::report::{Channel, ReportInput};
-use lapor_domain::status::{Action, ActorRole, TransitionError, transition};
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::Role;
-use lapor_store::{StoreError, TransitionRecord};
+use lapor_domain::workflow::HandlingClass;
 
-use crate::{App, AppError, Result, Submission};
+use crate::notify::Language;
+use crate::{App, AppError, Command, Officer, Result, Submission};
 
 /// A demo account and its freshly generated password (printed once, never stored in clear).
 #[derive(Clone)]
@@ -272,11 +271,23 @@ struct DemoReport {
     anonymous: bool,
     confidential: bool,
     reporter: Option<(&'static str, &'static str)>,
-    /// Steps taken after submission, with the agency each one routes to.
-    steps: &'static [(Action, Option<&'static str>, Option<&'static str>)],
+    /// Filed from the demo citizen's account, so it can be followed after logging in.
+    by_citizen: bool,
+    /// What officers and the reporter did next, through the same use cases as the console.
+    steps: &'static [Step],
 }
 
-const ROUTE_CITY: (Action, Option<&str>, Option<&str>) = (Action::Verify, Some(CITY), None);
+/// A demo step, taken by the demo account of the role it needs.
+enum Step {
+    Verify(&'static str),
+    Dispose(&'static str),
+    /// A follow-up written by the agency admin (published at once).
+    AgencyFollowUp(&'static str),
+    /// A follow-up written by the demo unit (PUPR): waits for the agency admin's approval.
+    UnitFollowUp(&'static str),
+    ReturnNotAuthority(&'static str, &'static str),
+    RequestInformation(&'static str),
+}
 
 const REPORTS: &[DemoReport] = &[
     DemoReport {
@@ -289,11 +300,13 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: Some(("Rahmat Hidayat", "081234500001")),
+        by_citizen: false,
         steps: &[
-            ROUTE_CITY,
-            (Action::Dispose, Some("pemkot-palangkaraya.pupr"), None),
-            (Action::FollowUp, None, None),
-            (Action::PublishFollowUp, None, None),
+            Step::Verify(CITY),
+            Step::Dispose("pemkot-palangkaraya.pupr"),
+            Step::UnitFollowUp(
+                "Tim UPT Jalan telah meninjau lokasi. Penambalan dijadwalkan pekan ini dan rambu peringatan sudah dipasang.",
+            ),
         ],
     },
     DemoReport {
@@ -306,13 +319,10 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: Some(("Siti Aminah", "081234500002")),
+        by_citizen: false,
         steps: &[
-            ROUTE_CITY,
-            (
-                Action::Dispose,
-                Some("pemkot-palangkaraya.disdukcapil"),
-                None,
-            ),
+            Step::Verify(CITY),
+            Step::Dispose("pemkot-palangkaraya.disdukcapil"),
         ],
     },
     DemoReport {
@@ -325,7 +335,8 @@ const REPORTS: &[DemoReport] = &[
         anonymous: true,
         confidential: false,
         reporter: Some(("Dewi Lestari", "081234500003")),
-        steps: &[ROUTE_CITY],
+        by_citizen: false,
+        steps: &[Step::Verify(CITY)],
     },
     DemoReport {
         classification: "permintaan_informasi",
@@ -337,11 +348,12 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: None,
+        by_citizen: true,
         steps: &[
-            ROUTE_CITY,
-            (Action::FollowUp, None, None),
-            (Action::PublishFollowUp, None, None),
-            (Action::ConfirmResolved, None, None),
+            Step::Verify(CITY),
+            Step::AgencyFollowUp(
+                "Imunisasi dasar di Puskesmas Pahandut dilayani setiap Selasa dan Kamis pukul 08.00-12.00 WIB. Bawa buku KIA dan kartu keluarga.",
+            ),
         ],
     },
     DemoReport {
@@ -354,7 +366,8 @@ const REPORTS: &[DemoReport] = &[
         anonymous: true,
         confidential: true,
         reporter: Some(("Pelapor Rahasia", "081234500005")),
-        steps: &[ROUTE_CITY],
+        by_citizen: false,
+        steps: &[Step::Verify(CITY)],
     },
     DemoReport {
         classification: "pengaduan",
@@ -362,11 +375,13 @@ const REPORTS: &[DemoReport] = &[
         body: "Rumah sakit menolak layanan rawat inap dengan alasan kuota BPJS Kesehatan penuh, padahal kepesertaan saya aktif dan iuran lancar.",
         region: "62",
         category: "kesehatan.bpjs",
+        // Routed straight to the chosen agency by the first deadline sweep.
         target: Some("bpjs-kesehatan"),
         anonymous: false,
         confidential: false,
         reporter: Some(("Yohanes Ngabut", "081234500006")),
-        steps: &[(Action::Verify, Some("bpjs-kesehatan"), None)],
+        by_citizen: false,
+        steps: &[],
     },
     DemoReport {
         classification: "pengaduan",
@@ -378,6 +393,7 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: None,
+        by_citizen: false,
         steps: &[],
     },
     DemoReport {
@@ -390,7 +406,10 @@ const REPORTS: &[DemoReport] = &[
         anonymous: true,
         confidential: false,
         reporter: None,
-        steps: &[(Action::Verify, Some("pln"), None)],
+        by_citizen: true,
+        steps: &[Step::RequestInformation(
+            "Mohon sebutkan nama jalan atau RT/RW yang paling sering padam dan sejak tanggal berapa.",
+        )],
     },
     DemoReport {
         classification: "pengaduan",
@@ -402,33 +421,51 @@ const REPORTS: &[DemoReport] = &[
         anonymous: false,
         confidential: false,
         reporter: Some(("Marta Uli", "081234500009")),
+        by_citizen: false,
         steps: &[
-            ROUTE_CITY,
-            (
-                Action::ReturnNotAuthority,
-                Some("kemensos"),
-                Some("Penyaluran PKH adalah kewenangan Kementerian Sosial."),
+            Step::Verify(CITY),
+            Step::ReturnNotAuthority(
+                "Penyaluran PKH adalah kewenangan Kementerian Sosial, bukan pemerintah kota.",
+                "kemensos",
             ),
         ],
     },
 ];
 
-/// Which role takes each demo step.
-fn actor_for(action: Action) -> ActorRole {
-    match action {
-        Action::Verify | Action::Pend | Action::Archive => ActorRole::AdminNasional,
-        Action::FollowUp | Action::ReturnToAgency => ActorRole::AdminUnit,
-        Action::ReporterReply
-        | Action::ConfirmResolved
-        | Action::Reopen
-        | Action::EscalateOmbudsman => ActorRole::Reporter,
-        Action::RouteToChosenAgency | Action::AutoClose => ActorRole::System,
-        Action::Dispose
-        | Action::ReturnNotAuthority
-        | Action::PublishFollowUp
-        | Action::RejectFollowUp => ActorRole::AdminInstansi,
-    }
-}
+/// Logins of the demo accounts, by role.
+const ACCOUNTS: &[(Role, &str, &str, Option<&str>)] = &[
+    (
+        Role::Superadmin,
+        "superadmin@demo.lapor.id",
+        "Superadmin Demo",
+        None,
+    ),
+    (
+        Role::AdminNasional,
+        "nasional@demo.lapor.id",
+        "Admin Nasional Demo",
+        Some("kemenpan-rb"),
+    ),
+    (
+        Role::AdminInstansi,
+        "instansi@demo.lapor.id",
+        "Admin Pemkot Palangka Raya",
+        Some(CITY),
+    ),
+    (
+        Role::AdminUnit,
+        "unit@demo.lapor.id",
+        "Penghubung Dinas PUPR",
+        Some("pemkot-palangkaraya.pupr"),
+    ),
+    (
+        Role::Pengawas,
+        "ombudsman@demo.lapor.id",
+        "Pengawas Ombudsman Demo",
+        Some("ombudsman-ri"),
+    ),
+    (Role::Citizen, "warga@demo.lapor.id", "Warga Demo", None),
+];
 
 impl App {
     /// Loads the demo set into a database that has no agencies yet, and (re)creates the demo
@@ -437,69 +474,57 @@ impl App {
     /// # Errors
     /// On storage failure.
     pub async fn load_demo(&self) -> Result<Vec<DemoAccount>> {
-        if self.db.count_agencies().await? == 0 {
+        let fresh = self.db.count_agencies().await? == 0;
+        if fresh {
             for agency in demo_agencies()? {
                 self.create_agency(&agency).await?;
             }
-            for report in REPORTS {
-                self.load_demo_report(report).await?;
-            }
+            // The city reviews its units' answers before they reach the reporter.
+            self.db.set_requires_approval(CITY, true).await?;
+            self.reload_policy().await?;
         }
-        let accounts = [
-            (
-                Role::Superadmin,
-                "superadmin@demo.lapor.id",
-                "Superadmin Demo",
-                None,
-            ),
-            (
-                Role::AdminNasional,
-                "nasional@demo.lapor.id",
-                "Admin Nasional Demo",
-                Some("kemenpan-rb"),
-            ),
-            (
-                Role::AdminInstansi,
-                "instansi@demo.lapor.id",
-                "Admin Pemkot Palangka Raya",
-                Some(CITY),
-            ),
-            (
-                Role::AdminUnit,
-                "unit@demo.lapor.id",
-                "Penghubung Dinas PUPR",
-                Some("pemkot-palangkaraya.pupr"),
-            ),
-            (
-                Role::Pengawas,
-                "ombudsman@demo.lapor.id",
-                "Pengawas Ombudsman Demo",
-                Some("ombudsman-ri"),
-            ),
-            (Role::Citizen, "warga@demo.lapor.id", "Warga Demo", None),
-        ];
         let mut out = Vec::new();
-        for (role, login, name, agency) in accounts {
+        for (role, login, name, agency) in ACCOUNTS {
             let password = crate::generate_password(14);
             match self.find_account(login).await? {
                 Some(user) => self.set_password(user.id, &password).await?,
                 None => {
-                    self.add_user(name, Some(login), None, &password, role, agency)
+                    self.add_user(name, Some(login), None, &password, *role, *agency)
                         .await?;
                 }
             }
             out.push(DemoAccount {
-                role,
-                login: login.to_owned(),
+                role: *role,
+                login: (*login).to_owned(),
                 password,
                 agency: agency.map(str::to_owned),
             });
         }
+        if fresh {
+            for report in REPORTS {
+                self.load_demo_report(report).await?;
+            }
+            self.sweep().await?;
+        }
         Ok(out)
+    }
+
+    async fn demo_officer(&self, role: Role) -> Result<Officer> {
+        let login = ACCOUNTS
+            .iter()
+            .find(|(r, ..)| *r == role)
+            .map(|(_, login, ..)| *login)
+            .ok_or(AppError::NotFound)?;
+        let user = self.find_account(login).await?.ok_or(AppError::NotFound)?;
+        self.officer(&user).await
     }
 
     async fn load_demo_report(&self, demo: &DemoReport) -> Result<()> {
         let (name, phone) = demo.reporter.unzip();
+        let citizen = match demo.by_citizen {
+            true => self.find_account("warga@demo.lapor.id").await?,
+            false => None,
+        };
         let receipt = self
             .submit(Submission {
                 input: ReportInput {
@@ -516,88 +541,70 @@ impl App {
                     ..ReportInput::default()
                 },
                 channel: Channel::Web,
-                account: None,
+                account: citizen.as_ref(),
                 idempotency: None,
+                language: Language::Id,
             })
             .await?;
         let number = ReportNumber::parse(&receipt.number).ok_or(AppError::NotFound)?;
-        for (action, agency, reason) in demo.steps {
-            self.apply_step(
-                number,
-                *action,
-                actor_for(*action),
-                agency.map(str::to_owned),
-                reason.map(str::to_owned),
-            )
-            .await?;
+        for step in demo.steps {
+            let (role, command) = match step {
+                Step::Verify(agency) => (
+                    Role::AdminNasional,
+                    Command::Verify {
+                        title: demo.title.to_owned(),
+                        classification: demo.classification.to_owned(),
+                        category: Some(demo.category.to_owned()),
+                        handling_class: HandlingClass::Biasa.code().to_owned(),
+                        agency: (*agency).to_owned(),
+                        anonymous: false,
+                        confidential: false,
+                    },
+                ),
+                Step::Dispose(unit) => (
+                    Role::AdminInstansi,
+                    Command::Dispose {
+                        units: vec![(*unit).to_owned()],
+                    },
+                ),
+                Step::AgencyFollowUp(text) => (
+                    Role::AdminInstansi,
+                    Command::FollowUp {
+                        text: (*text).to_owned(),
+                        attachments: Vec::new(),
+                    },
+                ),
+                Step::UnitFollowUp(text) => (
+                    Role::AdminUnit,
+                    Command::FollowUp {
+                        text: (*text).to_owned(),
+                        attachments: Vec::new(),
+                    },
+                ),
+                Step::ReturnNotAuthority(reason, suggested) => (
+                    Role::AdminInstansi,
+                    Command::ReturnNotAuthority {
+                        reason: (*reason).to_owned(),
+                        suggested_agency: Some((*suggested).to_owned()),
+                    },
+                ),
+                Step::RequestInformation(question) => (
+                    Role::AdminNasional,
+                    Command::RequestInformation {
+                        question: (*question).to_owned(),
+                    },
+                ),
+            };
+            let officer = self.demo_officer(role).await?;
+            let version = self
+                .case(&officer, number)
+                .await?
+                .report
+                .record
+                .workflow
+                .version;
+            self.act(&officer, number, version, command).await?;
         }
         Ok(())
-    }
-
-    /// Takes one workflow step after checking it against the status machine.
-    ///
-    /// # Errors
-    /// [`AppError::Forbidden`] when the role may not take it, [`AppError::Conflict`] when the
-    /// report's status does not allow it or the report changed meanwhile.
-    pub(crate) async fn apply_step(
-        &self,
-        number: ReportNumber,
-        action: Action,
-        role: ActorRole,
-        agency: Option<String>,
-        reason: Option<String>,
-    ) -> Result<()> {
-        let record = self
-            .db
-            .find_report(number)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let from = record.report.status;
-        let disposed_to_unit = match record.report.agency.as_deref() {
-            Some(code) => self
-                .db
-                .find_agency(code)
-                .await?
-                .is_some_and(|a| a.kind.is_unit()),
-            None => false,
-        };
-        let to = transition(from, action, role, disposed_to_unit).map_err(|e| match e {
-            TransitionError::RoleNotAllowed { .. } => AppError::Forbidden,
-            TransitionError::NotFromStatus { .. } => AppError::Conflict,
-        })?;
-        let event = Event {
-            at: self.now(),
-            actor: Actor {
-                role,
-                user_id: None,
-            },
-            kind: EventKind::Transition {
-                action,
-                from,
-                to,
-                agency: agency.clone(),
-                reason,
-            },
-        };
-        // A report returned as "bukan wewenang" is back with the national admin: the
-        // suggested agency is recorded in the event, not made responsible.
-        let responsible = if action == Action::ReturnNotAuthority {
-            None
-        } else {
-            agency
-        };
-        self.db
-            .record_transition(&TransitionRecord {
-                number,
-                from,
-                to,
-                agency: responsible,
-                event,
-            })
-            .await
-            .map_err(|e| match e {
-                StoreError::Stale => AppError::Conflict,
-                other => other.into(),
-            })
     }
 }

@@ -10,17 +10,34 @@ use lapor_store::{Db, StoreError};
 mod accounts;
 mod agencies;
 mod bootstrap;
+mod console;
 pub mod demo;
+mod jobs;
+pub mod notify;
+mod performance;
+mod policy;
 mod reports;
+mod workflow;
 
 pub use accounts::{SESSION_DAYS, Session, generate_password};
 pub use agencies::{AgencyImport, ImportError};
 pub use bootstrap::BootstrapProgress;
+pub use console::{CaseBundle, Inbox, InboxItem, InboxQuery};
+pub use jobs::{RunSummary, SWEEP_EVERY, SweepSummary};
+pub use performance::Performance;
+pub use policy::{AgencyInfo, NATIONAL, Policy, SETTINGS};
 pub use reports::{CategoryView, PublicReport, Receipt, Submission, TrackedReport};
+pub use workflow::{
+    Case, Command, DeadlineView, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Officer, Refusal,
+    ReporterCase, ReporterCommand, ReporterKey, ReporterOptions, ReporterView, Upload,
+    deadline_view, format_due,
+};
 
 /// Re-exported so the outer layers need not depend on the store crate for these types.
 pub use lapor_store::{
-    AgencyRecord, Backend, Page, PublicFilter, ReportRecord, StoredEvent, UserRecord,
+    AgencyRecord, AttachmentFile, AttachmentMeta, Backend, FollowUpRecord, InboxScope,
+    NotificationRecord, Page, PublicFilter, ReportRecord, ReportWithHistory, ReporterRecord,
+    StoredEvent, UserRecord,
 };
 
 /// What a use case can answer besides success.
@@ -44,6 +61,15 @@ pub enum AppError {
     /// The record changed meanwhile; reload and try again.
     #[error("conflict")]
     Conflict,
+    /// The step is not open now (status, role, time window); nothing changed.
+    #[error("refused: {0}")]
+    Refused(workflow::Refusal),
+    /// Rows of an imported file are wrong; each message names its line.
+    #[error("invalid rows: {}", .0.join("; "))]
+    InvalidRows(Vec<String>),
+    /// The mail server refused or could not be reached.
+    #[error(transparent)]
+    Mail(#[from] notify::MailError),
     /// Something other than the database failed (a worker thread, password hashing);
     /// logged, never shown.
     #[error("internal failure: {0}")]
@@ -101,6 +127,7 @@ pub struct App {
     db: Db,
     clock: Arc<dyn Clock>,
     categories: Arc<Vec<CategoryView>>,
+    policy: Arc<std::sync::RwLock<Arc<Policy>>>,
 }
 
 impl App {
@@ -125,10 +152,12 @@ impl App {
     /// On database failure.
     pub async fn with_db(db: Db, clock: Arc<dyn Clock>) -> Result<Self> {
         let categories = reports::load_categories(&db).await?;
+        let policy = Policy::load(&db).await?;
         Ok(Self {
             db,
             clock,
             categories: Arc::new(categories),
+            policy: Arc::new(std::sync::RwLock::new(Arc::new(policy))),
         })
     }
 

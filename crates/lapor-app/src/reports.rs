@@ -41,6 +41,8 @@ pub struct Submission<'a> {
     pub account: Option<&'a UserRecord>,
     /// `(Idempotency-Key, digest of the request body)` for replay-safe API calls.
     pub idempotency: Option<(String, String)>,
+    /// The reporter's language, for what they will be told later.
+    pub language: crate::notify::Language,
 }
 
 /// A report as its reporter sees it: everything, with its full history.
@@ -184,15 +186,40 @@ impl App {
             status: Status::Unverified.code().to_owned(),
         };
         let replayable = receipt.clone();
+        let now = self.now();
+        let policy = self.policy();
+        let zone = lapor_domain::calendar::Zone::Wib;
+        let due = policy.calendar.due(now, policy.limits.verification, zone);
+        // A chosen agency is routed by the next sweep, at once.
+        let attention = if report.target_agency.is_some() {
+            now
+        } else {
+            due
+        };
+        let receipt_mail = crate::workflow::email_job(
+            crate::notify::Notice::Received,
+            submission.language,
+            None,
+            &crate::notify::NoticeData {
+                tracking_code: Some(tracking.to_string()),
+                due: Some(crate::workflow::format_due(due, zone)),
+                ..crate::notify::NoticeData::default()
+            },
+            now,
+        );
         let record = SubmitRecord {
             report,
             tracking_hash: tracking.digest(),
             reporter_user_id: submission.account.map(|u| u.id),
-            at: self.now(),
+            at: now,
             idempotency: submission.idempotency,
             receipt: std::sync::Arc::new(move |number| {
                 serde_json::to_string(&replayable(number)).unwrap_or_default()
             }),
+            language: submission.language.code().to_owned(),
+            due_at: Some(due),
+            attention_at: Some(attention),
+            jobs: vec![receipt_mail],
         };
         match self.db.submit_report(&record).await? {
             SubmitOutcome::Created(number) => {

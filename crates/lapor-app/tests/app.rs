@@ -278,6 +278,7 @@ async fn reports_filed_from_an_account_are_listed_as_its_own_and_nobody_elses() 
             channel: Channel::Web,
             account: Some(&siti),
             idempotency: None,
+            language: lapor_app::notify::Language::Id,
         })
         .await
         .unwrap();

@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::privacy::Privacy;
-use crate::report::Channel;
+use crate::report::{Channel, Classification};
 use crate::status::{Action, ActorRole, Status};
+use crate::workflow::{ArchiveReason, HandlingClass, Step};
 
 /// Who did it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,12 +48,54 @@ pub enum EventKind {
         /// Agency the report was routed or returned to, by code.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         agency: Option<String>,
-        /// The reason given (bukan wewenang, tunda, archive reason code), shown to the reporter.
+        /// The text given with the step: a reason (bukan wewenang, tunda, archive), a question
+        /// to the reporter, or the reporter's answer. Shown to the reporter.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// Disposisi: the units the report was passed to, by code.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        units: Vec<String>,
+        /// The follow-up this step wrote, published or sent back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        follow_up: Option<i64>,
+        /// Why a report was archived.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        archive: Option<ArchiveReason>,
+        /// Bukan wewenang: the agency the returning agency thinks is competent, by code.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        suggested_agency: Option<String>,
     },
     /// An officer raised the report's privacy.
     PrivacyRaised { privacy: Privacy },
+    /// The national admin checked the content while verifying: the title as a summary, the
+    /// classification, category and handling class. The submitted title stays in `previous_title`.
+    Verified {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous_title: Option<String>,
+        title: String,
+        classification: Classification,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
+        handling_class: HandlingClass,
+    },
+    /// The reporter rated the handling.
+    Rated {
+        stars: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// A deadline passed: `stage` 1 alerts whoever holds the report, stage 2 escalates further up.
+    Overdue {
+        step: Step,
+        due: DateTime<Utc>,
+        stage: u8,
+        /// Who was alerted: agency codes, or `admin_nasional`.
+        notified: Vec<String>,
+    },
+    /// The report has been unresolved for 60 days; the reporter was offered the Ombudsman.
+    OmbudsmanOffered,
+    /// A national admin looked at the identity of an anonymous reporter.
+    IdentityViewed,
 }
 
 impl EventKind {
@@ -63,17 +106,53 @@ impl EventKind {
             EventKind::Submitted { .. } => "submitted",
             EventKind::Transition { .. } => "transition",
             EventKind::PrivacyRaised { .. } => "privacy_raised",
+            EventKind::Verified { .. } => "verified",
+            EventKind::Rated { .. } => "rated",
+            EventKind::Overdue { .. } => "overdue",
+            EventKind::OmbudsmanOffered => "ombudsman_offered",
+            EventKind::IdentityViewed => "identity_viewed",
         }
     }
 
     /// The public sees the workflow steps of a published report, never privacy changes
-    /// (they would hint at what is hidden) nor steps before publication.
+    /// (they would hint at what is hidden), internal notes, nor steps before publication.
     #[must_use]
     pub fn visible_to_public(&self) -> bool {
         match self {
             EventKind::Submitted { .. } => true,
             EventKind::Transition { from, to, .. } => from.is_published() || to.is_published(),
-            EventKind::PrivacyRaised { .. } => false,
+            EventKind::PrivacyRaised { .. }
+            | EventKind::Verified { .. }
+            | EventKind::Rated { .. }
+            | EventKind::Overdue { .. }
+            | EventKind::OmbudsmanOffered
+            | EventKind::IdentityViewed => false,
+        }
+    }
+
+    /// The reporter sees their report's whole history except who looked at their identity
+    /// (officers' audit trail) and officers' internal escalations.
+    #[must_use]
+    pub fn visible_to_reporter(&self) -> bool {
+        !matches!(
+            self,
+            EventKind::IdentityViewed | EventKind::Overdue { .. } | EventKind::Verified { .. }
+        )
+    }
+
+    /// A plain workflow step with no extra data.
+    #[must_use]
+    pub fn step(action: Action, from: Status, to: Status) -> Self {
+        EventKind::Transition {
+            action,
+            from,
+            to,
+            agency: None,
+            reason: None,
+            units: Vec::new(),
+            follow_up: None,
+            archive: None,
+            suggested_agency: None,
         }
     }
 }
@@ -99,21 +178,12 @@ mod tests {
             },
         };
         assert!(!raised.visible_to_public());
-        let pend = EventKind::Transition {
-            action: Action::Pend,
-            from: Status::Unverified,
-            to: Status::Pending,
-            agency: None,
-            reason: None,
-        };
+        let pend = EventKind::step(Action::Pend, Status::Unverified, Status::Pending);
         assert!(!pend.visible_to_public());
-        let routed = EventKind::Transition {
-            action: Action::Verify,
-            from: Status::Pending,
-            to: Status::Routed,
-            agency: Some("kemenkes".into()),
-            reason: None,
-        };
+        let routed = EventKind::step(Action::Verify, Status::Pending, Status::Routed);
         assert!(routed.visible_to_public());
+        assert!(!EventKind::IdentityViewed.visible_to_public());
+        assert!(!EventKind::IdentityViewed.visible_to_reporter());
+        assert!(pend.visible_to_reporter(), "the reporter sees every step");
     }
 }

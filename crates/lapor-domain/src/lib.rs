@@ -14,5 +14,6 @@ pub mod status;
 pub mod tracking;
 pub mod user;
 pub mod validation;
+pub mod workflow;
 
 pub use validation::{FieldError, Problem, ValidationErrors};

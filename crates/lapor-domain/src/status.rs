@@ -135,10 +135,16 @@ pub enum Action {
     Verify,
     /// A report whose reporter chose the agency goes straight to that agency.
     RouteToChosenAgency,
-    /// Tunda: hold, with a reason (including "more information needed").
+    /// Tunda: hold, with a reason.
     Pend,
+    /// Ask the reporter for more information; the verification clock stops until they answer.
+    RequestInformation,
+    /// The reporter supplies what was asked (or adds to a held report); back to verification.
+    SupplyInformation,
     /// Arsipkan: archive with a reason code.
     Archive,
+    /// Terima: the agency admin acknowledges that the report is theirs to handle.
+    Accept,
     /// Disposisi: the agency passes the report to its unit(s).
     Dispose,
     /// Bukan wewenang: the agency returns the report to national routing, with a reason.
@@ -193,11 +199,14 @@ const UNRESOLVED: &[Status] = &[
 ];
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 18] = [
         Action::Verify,
         Action::RouteToChosenAgency,
         Action::Pend,
+        Action::RequestInformation,
+        Action::SupplyInformation,
         Action::Archive,
+        Action::Accept,
         Action::Dispose,
         Action::ReturnNotAuthority,
         Action::ReturnToAgency,
@@ -217,7 +226,10 @@ impl Action {
             Action::Verify => "verify",
             Action::RouteToChosenAgency => "route_to_chosen_agency",
             Action::Pend => "pend",
+            Action::RequestInformation => "request_information",
+            Action::SupplyInformation => "supply_information",
             Action::Archive => "archive",
+            Action::Accept => "accept",
             Action::Dispose => "dispose",
             Action::ReturnNotAuthority => "return_not_authority",
             Action::ReturnToAgency => "return_to_agency",
@@ -230,6 +242,11 @@ impl Action {
             Action::Reopen => "reopen",
             Action::EscalateOmbudsman => "escalate_ombudsman",
         }
+    }
+
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
     }
 
     /// The one table of the workflow.
@@ -247,11 +264,19 @@ impl Action {
                 Target::To(S::Pending),
                 &[R::AdminNasional],
             ),
+            Action::RequestInformation => (
+                &[S::Unverified, S::Returned],
+                Target::To(S::Pending),
+                &[R::AdminNasional],
+            ),
+            Action::SupplyInformation => (&[S::Pending], Target::To(S::Unverified), &[R::Reporter]),
             Action::Archive => (
                 &[S::Unverified, S::Pending, S::Returned],
                 Target::To(S::Archived),
                 &[R::AdminNasional],
             ),
+            // Acknowledging changes who is answerable, not where the report stands.
+            Action::Accept => (&[S::Routed], Target::To(S::Routed), &[R::AdminInstansi]),
             Action::Dispose => (&[S::Routed], Target::To(S::Disposed), &[R::AdminInstansi]),
             Action::ReturnNotAuthority => (
                 &[S::Routed, S::Disposed],
@@ -356,6 +381,10 @@ mod tests {
         (S::Unverified, Action::RouteToChosenAgency, R::System, S::Routed, S::Routed),
         (S::Unverified, Action::Pend, R::AdminNasional, S::Pending, S::Pending),
         (S::Returned, Action::Pend, R::AdminNasional, S::Pending, S::Pending),
+        (S::Unverified, Action::RequestInformation, R::AdminNasional, S::Pending, S::Pending),
+        (S::Returned, Action::RequestInformation, R::AdminNasional, S::Pending, S::Pending),
+        (S::Pending, Action::SupplyInformation, R::Reporter, S::Unverified, S::Unverified),
+        (S::Routed, Action::Accept, R::AdminInstansi, S::Routed, S::Routed),
         (S::Unverified, Action::Archive, R::AdminNasional, S::Archived, S::Archived),
         (S::Pending, Action::Archive, R::AdminNasional, S::Archived, S::Archived),
         (S::Returned, Action::Archive, R::AdminNasional, S::Archived, S::Archived),
@@ -478,6 +507,9 @@ mod tests {
         }
         for r in ActorRole::ALL {
             assert_eq!(ActorRole::from_code(r.code()), Some(r));
+        }
+        for a in Action::ALL {
+            assert_eq!(Action::from_code(a.code()), Some(a));
         }
         assert_eq!(Status::from_code("deleted"), None);
     }

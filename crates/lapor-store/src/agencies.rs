@@ -17,6 +17,8 @@ pub struct AgencyRecord {
     pub parent_id: Option<i64>,
     pub parent_code: Option<String>,
     pub regions: Vec<String>,
+    /// Follow-ups of its units wait for the agency admin's approval.
+    pub requires_approval: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -28,10 +30,11 @@ struct AgencyRow {
     kind: String,
     parent_id: Option<i64>,
     parent_code: Option<String>,
+    requires_approval: bool,
     created_at: String,
 }
 
-const SELECT_AGENCY: &str = "SELECT a.id, a.code, a.name, a.kind, a.parent_id, p.code AS parent_code, a.created_at \
+const SELECT_AGENCY: &str = "SELECT a.id, a.code, a.name, a.kind, a.parent_id, p.code AS parent_code, a.requires_approval, a.created_at \
      FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id";
 
 impl AgencyRow {
@@ -44,6 +47,7 @@ impl AgencyRow {
             parent_id: self.parent_id,
             parent_code: self.parent_code,
             regions,
+            requires_approval: self.requires_approval,
             created_at: parse_ts(&self.created_at, "agencies.created_at")?,
         })
     }

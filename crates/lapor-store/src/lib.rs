@@ -18,15 +18,22 @@ mod agencies;
 mod reference;
 mod reports;
 mod users;
+mod workflow;
 mod writer;
 
 pub use agencies::AgencyRecord;
 pub use reference::RegionRow;
 pub use reports::{
-    IDEMPOTENCY_WINDOW, Page, PublicFilter, ReportKey, ReportRecord, ReportWithHistory,
-    ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord, TransitionRecord,
+    IDEMPOTENCY_WINDOW, InboxFilter, InboxScope, Page, PublicFilter, ReportKey, ReportRecord,
+    ReportWithHistory, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord, TransitionRecord,
+    WorkflowState,
 };
 pub use users::{NewUserRecord, UserRecord};
+pub use workflow::{
+    Applied, AttachmentFile, AttachmentMeta, Change, ContentUpdate, EscalationKey, FollowUpRecord,
+    JobRecord, NewAttachment, NewFollowUp, NewJob, NewNotification, NotificationRecord,
+    OutcomeRecord, StepOutcome,
+};
 
 /// Everything that can go wrong below the use cases.
 #[derive(Debug, thiserror::Error)]

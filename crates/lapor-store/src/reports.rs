@@ -7,10 +7,9 @@ use lapor_domain::region::RegionCode;
 use lapor_domain::report::{Channel, Classification, Location, NewReport, Report};
 use lapor_domain::status::{ActorRole, Status};
 use lapor_domain::tracking::ReportNumber;
+use lapor_domain::workflow::{HandlingClass, Step};
 
-use crate::{
-    Db, Result, StoreError, agency_id, escape_like, in_tx, on_pool, parse_date, parse_ts, ts,
-};
+use crate::{Db, Result, StoreError, escape_like, on_pool, parse_date, parse_ts, ts};
 
 /// A validated report to store in one transaction with its first event.
 #[derive(Clone)]
@@ -24,6 +23,14 @@ pub struct SubmitRecord {
     pub idempotency: Option<(String, String)>,
     /// The answer to replay for the idempotency key, given the new report's number.
     pub receipt: std::sync::Arc<dyn Fn(ReportNumber) -> String + Send + Sync>,
+    /// The reporter's language for notifications ("id" or "en").
+    pub language: String,
+    /// When verification is due.
+    pub due_at: Option<DateTime<Utc>>,
+    /// When the deadline sweep must first look at it (at once for a chosen agency).
+    pub attention_at: Option<DateTime<Utc>>,
+    /// Outbox messages announcing the report (written in the same transaction).
+    pub jobs: Vec<crate::workflow::NewJob>,
 }
 
 /// How long a replayed API submission returns its first answer.
@@ -45,6 +52,20 @@ pub struct ReportRecord {
     pub report: Report,
     pub agency_name: Option<String>,
     pub target_agency_name: Option<String>,
+    pub workflow: WorkflowState,
+}
+
+/// Where a report stands in its handling, beyond its status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowState {
+    /// Grows with every change a form could be based on (optimistic locking).
+    pub version: i64,
+    pub handling_class: HandlingClass,
+    /// The running deadline: step and due instant (`None` while the clock is stopped).
+    pub due: Option<(Step, Option<DateTime<Utc>>)>,
+    /// The reporter's language for notifications.
+    pub language: String,
+    pub rating: Option<u8>,
 }
 
 /// Contact data of a reporter (personal data: never logged, never public).
@@ -141,12 +162,149 @@ struct ReportRow {
     reporter_user_id: Option<i64>,
     created_at: String,
     updated_at: String,
+    version: i64,
+    handling_class: String,
+    due_step: Option<String>,
+    due_at: Option<String>,
+    language: String,
+    rating: Option<i64>,
+}
+
+/// Which reports an officer sees (domain rule: a unit sees what was disposed to it, an
+/// agency admin its own and its units', national admins and pengawas everything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboxScope {
+    All,
+    /// The agency with this code and every unit below it.
+    Agency(String),
+    /// Reports disposed (or routed) to the unit with this code.
+    Unit(String),
+}
+
+/// Filters of an officer's inbox; all optional but the scope.
+#[derive(Debug, Clone)]
+pub struct InboxFilter {
+    pub scope: InboxScope,
+    /// Any of these statuses (all when empty).
+    pub statuses: Vec<Status>,
+    /// Only reports whose deadline passed at this instant.
+    pub overdue_at: Option<DateTime<Utc>>,
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub region: Option<RegionCode>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// SQL conditions with their bound text parameters, shared by every report list.
+#[derive(Default)]
+struct Conditions {
+    parts: Vec<String>,
+    params: Vec<String>,
+}
+
+impl Conditions {
+    fn param(&mut self, value: String) -> String {
+        self.params.push(value);
+        format!("${}", self.params.len())
+    }
+
+    fn push(&mut self, condition: String) {
+        self.parts.push(condition);
+    }
+
+    fn sql(&self) -> String {
+        if self.parts.is_empty() {
+            "1 = 1".to_owned()
+        } else {
+            self.parts.join(" AND ")
+        }
+    }
+
+    fn statuses(&mut self, statuses: &[Status]) {
+        let list: Vec<String> = statuses
+            .iter()
+            .map(|s| self.param(s.code().to_owned()))
+            .collect();
+        self.push(format!("r.status IN ({})", list.join(", ")));
+    }
+
+    /// The agency with code `p` and every unit below it, however deep.
+    fn tree(p: &str) -> String {
+        format!(
+            "(WITH RECURSIVE tree (id) AS (SELECT id FROM agencies WHERE code = {p} \
+             UNION SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id) SELECT id FROM tree)"
+        )
+    }
+
+    fn scope(&mut self, scope: &InboxScope) {
+        let (code, agencies) = match scope {
+            InboxScope::All => return,
+            InboxScope::Agency(code) => (code, "tree"),
+            InboxScope::Unit(code) => (code, "unit"),
+        };
+        let p = self.param(code.clone());
+        let set = if agencies == "tree" {
+            Self::tree(&p)
+        } else {
+            format!("(SELECT id FROM agencies WHERE code = {p})")
+        };
+        // Reports back in national hands are no longer the agency's.
+        let national: Vec<String> = [
+            Status::Unverified,
+            Status::Pending,
+            Status::Returned,
+            Status::Archived,
+        ]
+        .iter()
+        .map(|s| self.param(s.code().to_owned()))
+        .collect();
+        self.push(format!(
+            "(r.agency_id IN {set} OR EXISTS (SELECT 1 FROM report_units u WHERE u.report_id = r.id AND u.agency_id IN {set})) \
+             AND r.status NOT IN ({})",
+            national.join(", ")
+        ));
+    }
+
+    fn common(
+        &mut self,
+        category: Option<&str>,
+        region: Option<&RegionCode>,
+        agency: Option<&str>,
+        q: Option<&str>,
+    ) {
+        if let Some(category) = category {
+            let exact = self.param(category.to_owned());
+            let below = self.param(format!("{}.%", escape_like(category)));
+            self.push(format!(
+                "(r.category = {exact} OR r.category LIKE {below} ESCAPE '\\')"
+            ));
+        }
+        if let Some(region) = region {
+            let exact = self.param(region.as_str().to_owned());
+            let below = self.param(format!("{}.%", escape_like(region.as_str())));
+            self.push(format!(
+                "(r.region_code = {exact} OR r.region_code LIKE {below} ESCAPE '\\')"
+            ));
+        }
+        if let Some(agency) = agency {
+            let p = self.param(agency.to_owned());
+            self.push(format!("r.agency_id IN {}", Self::tree(&p)));
+        }
+        // Each word must start a word of the report ("jalan" finds "jalanan" but "dan" does not
+        // find "pendanaan"); `search_text` is padded with spaces for this.
+        for word in q.map(search_words).unwrap_or_default().into_iter().take(8) {
+            let p = self.param(format!("% {}%", escape_like(&word)));
+            self.push(format!("r.search_text LIKE {p} ESCAPE '\\'"));
+        }
+    }
 }
 
 const SELECT_REPORT: &str = "SELECT r.id, r.classification, r.title, r.body, r.incident_date, r.region_code, r.address, \
      r.latitude, r.longitude, r.category, t.code AS target_agency, t.name AS target_agency_name, \
      a.code AS agency, a.name AS agency_name, r.anonymous, r.confidential, r.channel, r.status, \
-     r.reporter_user_id, r.created_at, r.updated_at \
+     r.reporter_user_id, r.created_at, r.updated_at, r.version, r.handling_class, r.due_step, r.due_at, \
+     r.language, r.rating \
      FROM reports r LEFT JOIN agencies t ON t.id = r.target_agency_id LEFT JOIN agencies a ON a.id = r.agency_id";
 
 impl TryFrom<ReportRow> for ReportRecord {
@@ -184,10 +342,31 @@ impl TryFrom<ReportRow> for ReportRecord {
             created_at: parse_ts(&r.created_at, "reports.created_at")?,
             updated_at: parse_ts(&r.updated_at, "reports.updated_at")?,
         };
+        let due = r
+            .due_step
+            .as_deref()
+            .map(|step| {
+                Ok::<_, StoreError>((
+                    Step::from_code(step).ok_or(StoreError::Corrupt("reports.due_step"))?,
+                    r.due_at
+                        .as_deref()
+                        .map(|t| parse_ts(t, "reports.due_at"))
+                        .transpose()?,
+                ))
+            })
+            .transpose()?;
         Ok(Self {
             report,
             agency_name: r.agency_name,
             target_agency_name: r.target_agency_name,
+            workflow: WorkflowState {
+                version: r.version,
+                handling_class: HandlingClass::from_code(&r.handling_class)
+                    .ok_or(StoreError::Corrupt("reports.handling_class"))?,
+                due,
+                language: r.language,
+                rating: r.rating.and_then(|n| u8::try_from(n).ok()),
+            },
         })
     }
 }
@@ -316,8 +495,8 @@ macro_rules! submit_statements {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO reports (tracking_hash, classification, title, body, incident_date, region_code, address, \
                  latitude, longitude, category, target_agency_id, agency_id, anonymous, confidential, channel, status, \
-                 reporter_user_id, search_text, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+                 reporter_user_id, search_text, created_at, updated_at, language, due_step, due_at, attention_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14, $15, $16, $17, $18, $18, $19, 'verification', $20, $21) RETURNING id",
             )
             .bind(&record.tracking_hash)
             .bind(report.classification.code())
@@ -337,6 +516,9 @@ macro_rules! submit_statements {
             .bind(record.reporter_user_id)
             .bind($crate::reports::search_text(report))
             .bind(&at)
+            .bind(&record.language)
+            .bind(record.due_at.map($crate::ts))
+            .bind(record.attention_at.map($crate::ts))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match &e {
@@ -360,6 +542,9 @@ macro_rules! submit_statements {
                 kind: ::lapor_domain::event::EventKind::Submitted { channel: report.channel },
             };
             $crate::reports::append_event!(tx, id, &event);
+            for job in &record.jobs {
+                $crate::workflow::insert_job!(tx, job, Some(id), record.at);
+            }
             let number = ::lapor_domain::tracking::ReportNumber(id);
             if let Some((key, request_hash)) = &record.idempotency {
                 // The first answer holds the tracking code in clear, so it is kept only as
@@ -487,30 +672,21 @@ impl Db {
         row.map(ReportRecord::try_from).transpose()
     }
 
-    /// Records a workflow step: appends its event and moves the status, only if the report
-    /// is still in `from` (so two officers cannot both act on the same state).
+    /// Records a plain workflow step: appends its event and moves the status, only if the
+    /// report is still in `from` (so two officers cannot both act on the same state).
     ///
     /// # Errors
     /// [`StoreError::Stale`] when the status changed meanwhile; unknown agency; database failure.
     pub async fn record_transition(&self, step: &TransitionRecord) -> Result<()> {
-        in_tx!(self, tx => {
-            let agency_id: Option<i64> = agency_id!(tx, &step.agency, "agency");
-            let updated = sqlx::query(
-                "UPDATE reports SET status = $1, agency_id = COALESCE($2, agency_id), updated_at = $3 WHERE id = $4 AND status = $5",
-            )
-            .bind(step.to.code())
-            .bind(agency_id)
-            .bind(ts(step.event.at))
-            .bind(step.number.0)
-            .bind(step.from.code())
-            .execute(&mut *tx)
-            .await?;
-            if updated.rows_affected() != 1 {
-                return Err(StoreError::Stale);
-            }
-            append_event!(tx, step.number.0, &step.event);
-        });
-        Ok(())
+        self.apply(&crate::workflow::Change {
+            number: Some(step.number),
+            status: Some((step.from, step.to)),
+            agency: step.agency.clone(),
+            events: vec![step.event.clone()],
+            ..Default::default()
+        })
+        .await
+        .map(|_| ())
     }
 
     /// Published, non-confidential reports matching `filter`, newest first.
@@ -518,73 +694,118 @@ impl Db {
     /// # Errors
     /// On database failure.
     pub async fn list_public_reports(&self, filter: &PublicFilter) -> Result<Page<ReportRecord>> {
-        let mut conditions = vec!["r.confidential = $1".to_owned()];
-        let mut params: Vec<String> = Vec::new();
-        let next = |params: &mut Vec<String>, value: String| {
-            params.push(value);
-            format!("${}", params.len() + 1)
-        };
-        let published: Vec<&str> = Status::ALL
-            .iter()
-            .filter(|s| s.is_published())
-            .map(|s| s.code())
-            .collect();
-        let placeholders: Vec<String> = published
-            .iter()
-            .map(|s| next(&mut params, (*s).to_owned()))
-            .collect();
-        conditions.push(format!("r.status IN ({})", placeholders.join(", ")));
-        if let Some(status) = filter.status {
-            let p = next(&mut params, status.code().to_owned());
-            conditions.push(format!("r.status = {p}"));
-        }
-        if let Some(category) = &filter.category {
-            let exact = next(&mut params, category.clone());
-            let below = next(&mut params, format!("{}.%", escape_like(category)));
-            conditions.push(format!(
-                "(r.category = {exact} OR r.category LIKE {below} ESCAPE '\\')"
-            ));
-        }
-        if let Some(region) = &filter.region {
-            let exact = next(&mut params, region.as_str().to_owned());
-            let below = next(&mut params, format!("{}.%", escape_like(region.as_str())));
-            conditions.push(format!(
-                "(r.region_code = {exact} OR r.region_code LIKE {below} ESCAPE '\\')"
-            ));
-        }
-        if let Some(agency) = &filter.agency {
-            let p = next(&mut params, agency.clone());
-            // The agency and every unit below it, however deep (kelurahan under kecamatan).
-            conditions.push(format!(
-                "r.agency_id IN (WITH RECURSIVE tree (id) AS (SELECT id FROM agencies WHERE code = {p} \
-                 UNION SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id) SELECT id FROM tree)"
-            ));
-        }
-        // Each word must start a word of the report ("jalan" finds "jalanan" but "dan" does not
-        // find "pendanaan"); `search_text` is padded with spaces for this.
-        for word in filter
-            .q
-            .as_deref()
-            .map(search_words)
-            .unwrap_or_default()
+        let mut query = Conditions::default();
+        let no = query.param("false".to_owned());
+        query.push(format!("r.confidential = ({no} = 'true')"));
+        let published: Vec<Status> = Status::ALL
             .into_iter()
-            .take(8)
-        {
-            let p = next(&mut params, format!("% {}%", escape_like(&word)));
-            conditions.push(format!("r.search_text LIKE {p} ESCAPE '\\'"));
+            .filter(|s| s.is_published())
+            .collect();
+        query.statuses(&published);
+        if let Some(status) = filter.status {
+            query.statuses(&[status]);
         }
-        let where_clause = conditions.join(" AND ");
-        let per_page = filter.per_page.clamp(1, 100);
-        let page = filter.page.max(1);
+        query.common(
+            filter.category.as_deref(),
+            filter.region.as_ref(),
+            filter.agency.as_deref(),
+            filter.q.as_deref(),
+        );
+        self.page_of(
+            &query,
+            "r.created_at DESC, r.id DESC",
+            filter.page,
+            filter.per_page,
+        )
+        .await
+    }
+
+    /// An officer's inbox: the reports in `filter.scope`, most urgent deadline first.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn list_inbox(&self, filter: &InboxFilter) -> Result<Page<ReportRecord>> {
+        let mut query = Conditions::default();
+        query.scope(&filter.scope);
+        if !filter.statuses.is_empty() {
+            query.statuses(&filter.statuses);
+        }
+        if let Some(now) = filter.overdue_at {
+            let p = query.param(ts(now));
+            query.push(format!("r.due_at <= {p}"));
+        }
+        query.common(
+            filter.category.as_deref(),
+            filter.region.as_ref(),
+            None,
+            filter.q.as_deref(),
+        );
+        self.page_of(
+            &query,
+            "(r.due_at IS NULL), r.due_at, r.id",
+            filter.page,
+            filter.per_page,
+        )
+        .await
+    }
+
+    /// Per status in `scope`: how many reports, and how many of them are overdue at `now`.
+    ///
+    /// # Errors
+    /// On database failure or a corrupt status.
+    pub async fn inbox_counts(
+        &self,
+        scope: &InboxScope,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(Status, i64, i64)>> {
+        let mut query = Conditions::default();
+        let now = query.param(ts(now));
+        query.scope(scope);
+        let sql = format!(
+            "SELECT r.status, COUNT(*), SUM(CASE WHEN r.due_at <= {now} THEN 1 ELSE 0 END) FROM reports r \
+             WHERE {} GROUP BY r.status",
+            query.sql()
+        );
+        let rows: Vec<(String, i64, Option<i64>)> = on_pool!(self, pool => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for p in &query.params {
+                q = q.bind(p.as_str());
+            }
+            q.fetch_all(pool).await?
+        });
+        let mut counts = rows
+            .into_iter()
+            .map(|(status, n, overdue)| {
+                Ok((
+                    Status::from_code(&status).ok_or(StoreError::Corrupt("reports.status"))?,
+                    n,
+                    overdue.unwrap_or(0),
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        counts.sort_by_key(|(s, _, _)| Status::ALL.iter().position(|x| x == s));
+        Ok(counts)
+    }
+
+    async fn page_of(
+        &self,
+        query: &Conditions,
+        order: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<ReportRecord>> {
+        let where_clause = query.sql();
+        let per_page = per_page.clamp(1, 100);
+        let page = page.max(1);
         let offset = i64::from(page - 1) * i64::from(per_page);
         let count_sql = format!("SELECT COUNT(*) FROM reports r WHERE {where_clause}");
         let list_sql = format!(
-            "{SELECT_REPORT} WHERE {where_clause} ORDER BY r.created_at DESC, r.id DESC LIMIT {per_page} OFFSET {offset}"
+            "{SELECT_REPORT} WHERE {where_clause} ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
         );
         let (total, rows): (i64, Vec<ReportRow>) = on_pool!(self, pool => {
-            let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(false);
-            let mut list = sqlx::query_as(sqlx::AssertSqlSafe(list_sql)).bind(false);
-            for p in &params {
+            let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
+            let mut list = sqlx::query_as(sqlx::AssertSqlSafe(list_sql));
+            for p in &query.params {
                 count = count.bind(p.as_str());
                 list = list.bind(p.as_str());
             }

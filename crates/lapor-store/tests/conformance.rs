@@ -95,13 +95,22 @@ async fn migration_parity() {
         [
             "agencies",
             "agency_regions",
+            "attachments",
             "categories",
+            "escalations",
+            "follow_ups",
+            "holidays",
             "idempotency_keys",
+            "jobs",
+            "notifications",
             "regions",
             "report_events",
+            "report_units",
             "reporters",
             "reports",
             "sessions",
+            "settings",
+            "step_outcomes",
             "users"
         ]
     );

@@ -173,6 +173,7 @@ impl HistoryEntry {
                 to,
                 agency,
                 reason,
+                ..
             } => {
                 entry.action = Some(action.code().to_owned());
                 entry.from = Some(from.code().to_owned());
@@ -180,7 +181,7 @@ impl HistoryEntry {
                 entry.agency.clone_from(agency);
                 entry.reason.clone_from(reason);
             }
-            EventKind::PrivacyRaised { .. } => {}
+            _ => {}
         }
         entry
     }
@@ -547,6 +548,7 @@ async fn submit_report(
             channel: Channel::Api,
             account: None,
             idempotency: key.map(|k| (format!("api:{k}"), sha256_hex(&body))),
+            language: tr.language(),
         })
         .await
         .map_err(|e| ApiError::from_app(e, tr))?;

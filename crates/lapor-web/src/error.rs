@@ -130,7 +130,19 @@ impl ApiError {
                 tr.problem_conflict(),
                 None,
             ),
-            error @ (AppError::Storage(_) | AppError::Internal(_)) => {
+            AppError::Refused(refusal) => Self::new(
+                StatusCode::CONFLICT,
+                "refused",
+                tr.problem_refused(),
+                Some(tr.refusal(refusal).to_owned()),
+            ),
+            AppError::InvalidRows(rows) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_rows",
+                tr.problem_conflict(),
+                Some(rows.join("; ")),
+            ),
+            error @ (AppError::Storage(_) | AppError::Internal(_) | AppError::Mail(_)) => {
                 tracing::error!(error = %error, "internal failure");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -61,6 +61,47 @@ macro_rules! texts {
         pub struct Tr(pub Lang);
 
         impl Tr {
+    /// The notification language matching the page language.
+    #[must_use]
+    pub fn language(&self) -> lapor_app::notify::Language {
+        match self.0 {
+            Lang::Id => lapor_app::notify::Language::Id,
+            Lang::En => lapor_app::notify::Language::En,
+        }
+    }
+
+    /// Why a step was refused, in plain words.
+    #[must_use]
+    pub fn refusal(&self, refusal: lapor_app::Refusal) -> &'static str {
+        use lapor_app::Refusal as R;
+        match refusal {
+            R::NotInThisStatus => self.pick(
+                "Status laporan tidak memungkinkan langkah ini.",
+                "The report's status does not allow this step.",
+            ),
+            R::NotYourRole => self.pick(
+                "Peran Anda tidak dapat melakukan langkah ini.",
+                "Your role cannot take this step.",
+            ),
+            R::WindowClosed => self.pick(
+                "Batas waktu untuk menanggapi sudah lewat.",
+                "The time to respond has passed.",
+            ),
+            R::TooEarlyForOmbudsman => self.pick(
+                "Pelimpahan ke Ombudsman baru dapat diminta setelah 60 hari tanpa penyelesaian.",
+                "The Ombudsman can be asked only after 60 days without resolution.",
+            ),
+            R::AlreadyAccepted => self.pick(
+                "Laporan ini sudah diterima instansi.",
+                "The agency already accepted this report.",
+            ),
+            R::SameAgency => self.pick(
+                "Instansi yang disarankan adalah instansi Anda sendiri.",
+                "The suggested agency is your own.",
+            ),
+        }
+    }
+
             $(
                 #[must_use]
                 pub fn $key(&self) -> &'static str {
@@ -100,6 +141,7 @@ texts! {
     problem_idempotency_invalid: "Idempotency-Key harus 1–255 karakter ASCII yang terlihat", "Idempotency-Key must be 1–255 visible ASCII characters";
     problem_internal: "Terjadi gangguan pada server. Laporan Anda tidak tersimpan; silakan coba lagi.", "Something went wrong on the server. Nothing was stored; please try again.";
     problem_conflict: "Data berubah saat diproses. Muat ulang lalu coba lagi.", "The record changed meanwhile. Reload and try again.";
+    problem_refused: "Langkah ini tidak dapat dilakukan sekarang.", "This step is not possible now.";
     problem_forbidden: "Anda tidak berwenang melakukan tindakan ini.", "You are not allowed to do this.";
     problem_login_failed: "Email/nomor HP atau kata sandi salah.", "Wrong e-mail/phone number or password.";
     problem_csrf: "Formulir kedaluwarsa. Muat ulang halaman lalu kirim lagi.", "The form has expired. Reload the page and send it again.";
@@ -489,6 +531,38 @@ impl Tr {
                     format!("Petugas menambah perlindungan laporan: {what}")
                 }
             }
+            EventKind::Verified { .. } => self
+                .pick(
+                    "Admin memeriksa isi laporan (judul, klasifikasi, kategori)",
+                    "The admin checked the report's content (title, classification, category)",
+                )
+                .to_owned(),
+            EventKind::Rated { stars, .. } if en => format!("The reporter rated the handling {stars}/5"),
+            EventKind::Rated { stars, .. } => format!("Pelapor memberi nilai {stars}/5"),
+            EventKind::Overdue { stage: 1, .. } => self
+                .pick(
+                    "Batas waktu terlewati; pemegang laporan diingatkan",
+                    "Deadline missed; whoever holds the report was alerted",
+                )
+                .to_owned(),
+            EventKind::Overdue { .. } => self
+                .pick(
+                    "Eskalasi ke instansi induk dan admin nasional",
+                    "Escalated to the parent agency and the national admins",
+                )
+                .to_owned(),
+            EventKind::OmbudsmanOffered => self
+                .pick(
+                    "Laporan belum selesai setelah 60 hari: pelapor dapat melimpahkannya ke Ombudsman",
+                    "Unresolved after 60 days: the reporter may hand it to the Ombudsman",
+                )
+                .to_owned(),
+            EventKind::IdentityViewed => self
+                .pick(
+                    "Admin nasional melihat identitas pelapor anonim",
+                    "A national admin viewed the anonymous reporter's identity",
+                )
+                .to_owned(),
         }
     }
 
@@ -524,6 +598,24 @@ impl Tr {
             },
             Action::Pend => self
                 .pick("Ditunda oleh admin", "Put on hold (tunda) by the admin")
+                .to_owned(),
+            Action::RequestInformation => self
+                .pick(
+                    "Admin meminta keterangan tambahan dari pelapor",
+                    "The admin asked the reporter for more information",
+                )
+                .to_owned(),
+            Action::SupplyInformation => self
+                .pick(
+                    "Pelapor melengkapi keterangan",
+                    "The reporter supplied more information",
+                )
+                .to_owned(),
+            Action::Accept => self
+                .pick(
+                    "Instansi menerima laporan untuk ditangani",
+                    "The agency accepted the report for handling",
+                )
                 .to_owned(),
             Action::Archive => self
                 .pick("Diarsipkan oleh admin", "Archived by the admin")

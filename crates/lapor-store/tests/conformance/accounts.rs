@@ -38,6 +38,7 @@ pub async fn agencies(ctx: &Ctx) {
             parent_id: None,
             parent_code: None,
             regions: vec![],
+            requires_approval: false,
             created_at: now,
         }
     );

@@ -159,6 +159,10 @@ pub fn record(report: &NewReport, at: DateTime<Utc>) -> SubmitRecord {
         at,
         idempotency: None,
         receipt: std::sync::Arc::new(receipt),
+        language: "id".into(),
+        due_at: None,
+        attention_at: None,
+        jobs: Vec::new(),
     }
 }
 
@@ -186,7 +190,11 @@ pub fn role_for(action: Action) -> ActorRole {
         | Action::ConfirmResolved
         | Action::Reopen
         | Action::EscalateOmbudsman => ActorRole::Reporter,
-        Action::Verify | Action::Pend | Action::Archive => ActorRole::AdminNasional,
+        Action::SupplyInformation => ActorRole::Reporter,
+        Action::Accept => ActorRole::AdminInstansi,
+        Action::Verify | Action::Pend | Action::RequestInformation | Action::Archive => {
+            ActorRole::AdminNasional
+        }
     }
 }
 
@@ -210,12 +218,12 @@ pub fn step(
                 role: role_for(action),
                 user_id: None,
             },
-            kind: EventKind::Transition {
-                action,
-                from,
-                to,
-                agency: agency.map(str::to_owned),
-                reason: None,
+            kind: {
+                let mut kind = EventKind::step(action, from, to);
+                if let EventKind::Transition { agency: a, .. } = &mut kind {
+                    *a = agency.map(str::to_owned);
+                }
+                kind
             },
         },
     }

@@ -8,7 +8,10 @@ use lapor_domain::report::{Channel, Classification, Location, Report};
 use lapor_domain::status::{Action, ActorRole, Status};
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::Role;
-use lapor_store::{ReportRecord, ReporterRecord, StoreError, SubmitOutcome, SubmitRecord};
+use lapor_domain::workflow::{HandlingClass, Step};
+use lapor_store::{
+    ReportRecord, ReporterRecord, StoreError, SubmitOutcome, SubmitRecord, WorkflowState,
+};
 
 use crate::fixtures::LoadReport;
 use crate::fixtures::{
@@ -90,6 +93,13 @@ pub async fn submit_round_trip(ctx: &Ctx) {
         },
         agency_name: None,
         target_agency_name: Some(kemenkes.name.clone()),
+        workflow: WorkflowState {
+            version: 0,
+            handling_class: HandlingClass::Biasa,
+            due: Some((Step::Verification, None)),
+            language: "id".into(),
+            rating: None,
+        },
     };
     assert_eq!(
         db.find_report(number).await.expect("find"),
@@ -671,7 +681,7 @@ pub async fn transitions(ctx: &Ctx) {
         2
     );
 
-    // A missing report is stale too.
+    // A missing report is named as such.
     let ghost = step(
         ReportNumber(number.0 + other.0 + 1000),
         Action::Verify,
@@ -682,7 +692,7 @@ pub async fn transitions(ctx: &Ctx) {
     );
     assert!(matches!(
         db.record_transition(&ghost).await,
-        Err(StoreError::Stale)
+        Err(StoreError::UnknownReference("report"))
     ));
 
     // Dispose to a unit; a step without an agency keeps the current one.

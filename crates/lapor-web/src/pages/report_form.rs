@@ -409,6 +409,7 @@ async fn submit(
             channel: Channel::Web,
             account,
             idempotency,
+            language: tr.language(),
         })
         .await;
     match result {

@@ -225,12 +225,12 @@ impl TestApp {
                 role: ActorRole::AdminNasional,
                 user_id: None,
             },
-            kind: EventKind::Transition {
-                action: Action::Verify,
-                from,
-                to: Status::Routed,
-                agency: agency.clone(),
-                reason: None,
+            kind: {
+                let mut kind = EventKind::step(Action::Verify, from, Status::Routed);
+                if let EventKind::Transition { agency: a, .. } = &mut kind {
+                    a.clone_from(&agency);
+                }
+                kind
             },
         };
         db.record_transition(&lapor_store::TransitionRecord {

@@ -1,0 +1,536 @@
+//! Background work: the deadline sweep (automatic routing to a chosen agency, overdue
+//! alerts and escalation, auto-close, the Ombudsman offer) and the outbox (e-mails). Jobs
+//! live in the database, so they survive restarts and several workers can share them.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use lapor_domain::event::{Actor, Event, EventKind};
+use lapor_domain::status::{Action, Status, transition};
+use lapor_domain::tracking::ReportNumber;
+use lapor_domain::user::Role;
+use lapor_domain::workflow::{self, Step};
+use lapor_store::{
+    Applied, Change, EscalationKey, JobRecord, NewJob, ReportKey, ReportWithHistory,
+};
+use serde::Deserialize;
+
+use crate::notify::{Email, Language, MailError, Mailer, Notice, NoticeData, render};
+use crate::workflow::format_due;
+use crate::{App, AppError, Result};
+
+/// Job kinds.
+pub const EMAIL: &str = "email";
+pub const SWEEP: &str = "deadline_sweep";
+
+/// How often the sweep runs, and how long a claimed job stays claimed.
+pub const SWEEP_EVERY: TimeDelta = TimeDelta::seconds(60);
+const LEASE: TimeDelta = TimeDelta::minutes(5);
+/// Reports handled per sweep; the rest wait for the next run, oldest first.
+const SWEEP_BATCH: i64 = 500;
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepSummary {
+    pub routed: usize,
+    pub alerts: usize,
+    pub closed: usize,
+    pub ombudsman_offers: usize,
+}
+
+/// What one round of the job runner did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    pub done: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+#[derive(Deserialize)]
+struct EmailPayload {
+    notice: Notice,
+    lang: Language,
+    user: Option<i64>,
+    #[serde(default)]
+    data: NoticeData,
+    report: Option<i64>,
+}
+
+impl App {
+    /// Makes sure the recurring sweep job exists (idempotent; every process may call it).
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn schedule_sweep(&self) -> Result<()> {
+        self.db
+            .enqueue_job(
+                &NewJob {
+                    kind: SWEEP.to_owned(),
+                    payload: serde_json::json!({}),
+                    run_at: self.now(),
+                    max_attempts: i64::MAX,
+                    dedupe_key: Some(SWEEP.to_owned()),
+                },
+                self.now(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Claims and runs due jobs once. `worker` names this process in the claims.
+    ///
+    /// # Errors
+    /// On storage failure (a failing job is recorded, not returned).
+    pub async fn run_jobs(
+        &self,
+        worker: &str,
+        mailer: &dyn Mailer,
+        limit: i64,
+    ) -> Result<RunSummary> {
+        let now = self.now();
+        let jobs = self.db.claim_jobs(worker, now, now + LEASE, limit).await?;
+        let mut summary = RunSummary::default();
+        for job in jobs {
+            let outcome = match job.kind.as_str() {
+                SWEEP => self.sweep().await.map(|s| {
+                    tracing::debug!(?s, "deadline sweep");
+                }),
+                EMAIL => self.deliver(&job, mailer).await,
+                _ => Err(AppError::Internal("unknown job kind")),
+            };
+            let now = self.now();
+            match outcome {
+                Ok(()) if job.kind == SWEEP => {
+                    self.db
+                        .reschedule_job(job.id, worker, now + SWEEP_EVERY)
+                        .await?;
+                    summary.done += 1;
+                }
+                Ok(()) => {
+                    self.db.finish_job(job.id, worker, now).await?;
+                    summary.done += 1;
+                }
+                Err(error) => {
+                    let permanent = matches!(&error, AppError::Mail(MailError::Permanent(_)));
+                    let retry = (!permanent && job.attempts < job.max_attempts)
+                        .then(|| now + backoff(job.attempts));
+                    tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed");
+                    self.db
+                        .fail_job(job.id, worker, &error.to_string(), retry, now)
+                        .await?;
+                    if retry.is_some() {
+                        summary.retried += 1;
+                    } else {
+                        summary.failed += 1;
+                    }
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Renders and sends one outbox e-mail. The address is looked up now, so it is never
+    /// copied into the job table.
+    async fn deliver(&self, job: &JobRecord, mailer: &dyn Mailer) -> Result<()> {
+        let payload: EmailPayload = serde_json::from_value(job.payload.clone())
+            .map_err(|_| AppError::Internal("bad e-mail job payload"))?;
+        let number = ReportNumber(
+            payload
+                .report
+                .ok_or(AppError::Internal("e-mail job without report"))?,
+        );
+        let report = self
+            .db
+            .load_report(ReportKey::Number(number), true)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let to = match payload.user {
+            Some(user) => self.db.find_user(user).await?.and_then(|u| u.email),
+            None => self
+                .db
+                .load_report(ReportKey::Number(number), true)
+                .await?
+                .and_then(|r| r.reporter)
+                .and_then(|c| c.email),
+        };
+        // Nobody to write to (an SMS-only reporter, an officer without e-mail): done.
+        let Some(to) = to else { return Ok(()) };
+        let (subject, text) = render(
+            payload.notice,
+            payload.lang,
+            number,
+            &report.record.report.title,
+            &payload.data,
+        );
+        let email = Email {
+            to,
+            subject,
+            text,
+            message_id: format!("<report-{}.{}@lapor>", number.0, job.id),
+            language: payload.lang,
+        };
+        mailer.send(&email).await.map_err(AppError::Mail)
+    }
+
+    /// One pass over the reports that need attention now.
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn sweep(&self) -> Result<SweepSummary> {
+        self.reload_policy().await?;
+        let now = self.now();
+        let mut summary = SweepSummary::default();
+        for number in self.db.reports_needing_attention(now, SWEEP_BATCH).await? {
+            let Some(report) = self
+                .db
+                .load_report(ReportKey::Number(number), false)
+                .await?
+            else {
+                continue;
+            };
+            match self.attend(&report, now, &mut summary).await {
+                // Another worker or an officer changed the report meanwhile: next sweep.
+                Err(AppError::Conflict) => {}
+                other => other?,
+            }
+        }
+        let policy = self.policy();
+        let cutoff = now - TimeDelta::days(i64::from(policy.limits.ombudsman_days));
+        for number in self
+            .db
+            .reports_due_for_ombudsman_offer(cutoff, SWEEP_BATCH)
+            .await?
+        {
+            let Some(report) = self
+                .db
+                .load_report(ReportKey::Number(number), false)
+                .await?
+            else {
+                continue;
+            };
+            let mut change = Change {
+                number: Some(number),
+                escalation: Some(EscalationKey {
+                    step: "ombudsman_offer".to_owned(),
+                    started: report.record.report.created_at,
+                    stage: 0,
+                }),
+                events: vec![Event {
+                    at: now,
+                    actor: Actor::system(),
+                    kind: EventKind::OmbudsmanOffered,
+                }],
+                at: Some(now),
+                ..Change::default()
+            };
+            self.tell_reporter(
+                &mut change,
+                &report,
+                &report.record.report.title,
+                Notice::OmbudsmanOffered,
+                NoticeData::default(),
+            );
+            if self.db.apply(&change).await? != Applied::AlreadyDone {
+                summary.ombudsman_offers += 1;
+            }
+        }
+        Ok(summary)
+    }
+
+    async fn attend(
+        &self,
+        report: &ReportWithHistory,
+        now: DateTime<Utc>,
+        summary: &mut SweepSummary,
+    ) -> Result<()> {
+        let policy = self.policy();
+        let r = &report.record.report;
+        let history: Vec<Event> = report.history.iter().map(|e| e.event.clone()).collect();
+        // Filed with a chosen agency: straight to that agency's admin, once.
+        if r.status == Status::Unverified
+            && let Some(target) = &r.target_agency
+            && !history.iter().any(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Transition {
+                        action: Action::RouteToChosenAgency | Action::ReturnNotAuthority,
+                        ..
+                    }
+                )
+            })
+        {
+            self.route_to_chosen(report, target, now).await?;
+            summary.routed += 1;
+            return Ok(());
+        }
+        let clocks = workflow::clocks(
+            &history,
+            r.status,
+            report.record.workflow.handling_class,
+            &policy.limits,
+            policy.calendar_of(r.agency.as_deref()),
+            policy.zone_of(r.agency.as_deref()),
+        );
+        let Some(deadline) = clocks.current else {
+            return self.clear_attention(r.number).await;
+        };
+        let Some(due) = deadline.due.filter(|due| *due <= now) else {
+            // Not due (or paused): look again when it is.
+            return self.set_attention(r.number, deadline.due).await;
+        };
+        if deadline.step == Step::ReporterWindow {
+            self.auto_close(report, now).await?;
+            summary.closed += 1;
+            return Ok(());
+        }
+        let calendar = policy.calendar_of(r.agency.as_deref());
+        let stages = workflow::escalation_stages(&deadline, now, &policy.limits, calendar);
+        let due_text = format_due(due, deadline.zone);
+        for stage in &stages {
+            let (notified, notices) = match (deadline.step, stage) {
+                (Step::Verification, _) => (
+                    vec!["admin_nasional".to_owned()],
+                    vec![(Role::AdminNasional, Vec::new(), Notice::Overdue)],
+                ),
+                (_, 1) => {
+                    let holder: Vec<String> = r.agency.iter().cloned().collect();
+                    let units: Vec<String> = self
+                        .db
+                        .report_units(r.number)
+                        .await?
+                        .into_iter()
+                        .map(|(c, _)| c)
+                        .collect();
+                    let mut all = holder.clone();
+                    all.extend(units.iter().cloned());
+                    (
+                        all,
+                        vec![
+                            (Role::AdminInstansi, holder, Notice::Overdue),
+                            (Role::AdminUnit, units, Notice::Overdue),
+                        ],
+                    )
+                }
+                _ => {
+                    let parent: Vec<String> = r
+                        .agency
+                        .as_deref()
+                        .and_then(|a| policy.agency(a))
+                        .and_then(|a| a.parent.clone())
+                        .into_iter()
+                        .collect();
+                    let mut all = parent.clone();
+                    all.push("admin_nasional".to_owned());
+                    (
+                        all,
+                        vec![
+                            (Role::AdminInstansi, parent, Notice::OverdueEscalated),
+                            (Role::AdminNasional, Vec::new(), Notice::OverdueEscalated),
+                        ],
+                    )
+                }
+            };
+            let mut change = Change {
+                number: Some(r.number),
+                escalation: Some(EscalationKey {
+                    step: deadline.step.code().to_owned(),
+                    started: deadline.started,
+                    stage: i64::from(*stage),
+                }),
+                events: vec![Event {
+                    at: now,
+                    actor: Actor::system(),
+                    kind: EventKind::Overdue {
+                        step: deadline.step,
+                        due,
+                        stage: *stage,
+                        notified,
+                    },
+                }],
+                at: Some(now),
+                ..Change::default()
+            };
+            let data = NoticeData {
+                agency: r
+                    .agency
+                    .as_deref()
+                    .and_then(|a| policy.agency(a))
+                    .map(|a| a.name.clone()),
+                due: Some(due_text.clone()),
+                ..NoticeData::default()
+            };
+            for (role, agencies, notice) in notices {
+                self.tell_officers(
+                    &mut change,
+                    r.number,
+                    &r.title,
+                    role,
+                    &agencies,
+                    notice,
+                    data.clone(),
+                )
+                .await?;
+            }
+            if self.db.apply(&change).await? != Applied::AlreadyDone {
+                summary.alerts += 1;
+            }
+        }
+        // The next look: the second stage of a late follow-up, otherwise nothing until the
+        // report moves again (every move sets its own next deadline).
+        let next = (deadline.step == Step::FollowUp && stages.len() < 2)
+            .then(|| calendar.due(due, policy.limits.escalate_after, deadline.zone));
+        self.set_attention(r.number, next).await
+    }
+
+    async fn set_attention(&self, number: ReportNumber, at: Option<DateTime<Utc>>) -> Result<()> {
+        self.db
+            .apply(&Change {
+                number: Some(number),
+                attention: Some(at),
+                ..Change::default()
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn clear_attention(&self, number: ReportNumber) -> Result<()> {
+        self.set_attention(number, None).await
+    }
+
+    async fn route_to_chosen(
+        &self,
+        report: &ReportWithHistory,
+        target: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let r = &report.record.report;
+        let to = transition(
+            r.status,
+            Action::RouteToChosenAgency,
+            lapor_domain::status::ActorRole::System,
+            false,
+        )?;
+        let mut kind = EventKind::step(Action::RouteToChosenAgency, r.status, to);
+        if let EventKind::Transition { agency, .. } = &mut kind {
+            *agency = Some(target.to_owned());
+        }
+        let event = Event {
+            at: now,
+            actor: Actor::system(),
+            kind,
+        };
+        self.system_step(
+            report,
+            event,
+            Some(target.to_owned()),
+            Notice::Routed,
+            Some((
+                Role::AdminInstansi,
+                vec![target.to_owned()],
+                Notice::AssignedToAgency,
+            )),
+        )
+        .await
+    }
+
+    async fn auto_close(&self, report: &ReportWithHistory, now: DateTime<Utc>) -> Result<()> {
+        let r = &report.record.report;
+        let to = transition(
+            r.status,
+            Action::AutoClose,
+            lapor_domain::status::ActorRole::System,
+            false,
+        )?;
+        let event = Event {
+            at: now,
+            actor: Actor::system(),
+            kind: EventKind::step(Action::AutoClose, r.status, to),
+        };
+        self.system_step(report, event, None, Notice::Closed, None)
+            .await
+    }
+
+    /// A step taken by the system: status check instead of a form version.
+    async fn system_step(
+        &self,
+        report: &ReportWithHistory,
+        event: Event,
+        agency: Option<String>,
+        reporter: Notice,
+        officers: Option<(Role, Vec<String>, Notice)>,
+    ) -> Result<()> {
+        let policy = self.policy();
+        let r = &report.record.report;
+        let EventKind::Transition { from, to, .. } = event.kind else {
+            return Err(AppError::Internal("system step without a transition"));
+        };
+        let at = event.at;
+        let handling_agency = agency.clone().or_else(|| r.agency.clone());
+        let mut history: Vec<Event> = report.history.iter().map(|e| e.event.clone()).collect();
+        history.push(event.clone());
+        let clocks = workflow::clocks(
+            &history,
+            to,
+            report.record.workflow.handling_class,
+            &policy.limits,
+            policy.calendar_of(handling_agency.as_deref()),
+            policy.zone_of(handling_agency.as_deref()),
+        );
+        let due_text = clocks
+            .current
+            .and_then(|d| d.due.map(|due| format_due(due, d.zone)));
+        let mut change = Change {
+            number: Some(r.number),
+            status: Some((from, to)),
+            agency: agency.clone(),
+            due: Some(clocks.current.map(|d| (d.step, d.due))),
+            attention: Some(clocks.current.and_then(|d| d.due)),
+            events: vec![event],
+            at: Some(at),
+            ..Change::default()
+        };
+        let data = NoticeData {
+            agency: handling_agency
+                .as_deref()
+                .and_then(|a| policy.agency(a))
+                .map(|a| a.name.clone()),
+            due: due_text,
+            ..NoticeData::default()
+        };
+        self.tell_reporter(&mut change, report, &r.title, reporter, data.clone());
+        if let Some((role, agencies, notice)) = officers {
+            self.tell_officers(
+                &mut change,
+                r.number,
+                &r.title,
+                role,
+                &agencies,
+                notice,
+                data,
+            )
+            .await?;
+        }
+        match self.db.apply(&change).await {
+            Ok(_) => Ok(()),
+            Err(lapor_store::StoreError::Stale) => Err(AppError::Conflict),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// 1, 2, 4, … minutes, at most six hours.
+fn backoff(attempts: i64) -> TimeDelta {
+    let minutes = 1_i64 << attempts.clamp(0, 9);
+    TimeDelta::minutes(minutes.min(360))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(0), TimeDelta::minutes(1));
+        assert_eq!(backoff(1), TimeDelta::minutes(2));
+        assert_eq!(backoff(3), TimeDelta::minutes(8));
+        assert_eq!(backoff(20), TimeDelta::minutes(360));
+    }
+}
