@@ -75,6 +75,33 @@ impl App {
         Ok(())
     }
 
+    /// Runs jobs until `stop` resolves: the sweep is scheduled, then due jobs are claimed
+    /// every `poll` (the same loop inside `lapor serve` and in `lapor worker`).
+    pub async fn work_until(
+        &self,
+        worker: &str,
+        mailer: std::sync::Arc<dyn Mailer>,
+        poll: std::time::Duration,
+        stop: impl std::future::Future<Output = ()>,
+    ) {
+        tokio::pin!(stop);
+        if let Err(error) = self.schedule_sweep().await {
+            tracing::error!(%error, "cannot schedule the deadline sweep");
+        }
+        loop {
+            match self.run_jobs(worker, mailer.as_ref(), 20).await {
+                // More may be waiting: go again at once.
+                Ok(summary) if summary.done + summary.retried + summary.failed == 20 => continue,
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "job runner failed; retrying"),
+            }
+            tokio::select! {
+                () = &mut stop => break,
+                () = tokio::time::sleep(poll) => {}
+            }
+        }
+    }
+
     /// Claims and runs due jobs once. `worker` names this process in the claims.
     ///
     /// # Errors

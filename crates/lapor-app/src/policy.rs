@@ -263,6 +263,22 @@ impl App {
         Ok(())
     }
 
+    /// Holidays imported into the database: `(scope, date, kind, name)`.
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn imported_holidays(&self) -> Result<Vec<(String, NaiveDate, String, String)>> {
+        Ok(self.db.list_holidays().await?)
+    }
+
+    /// Background jobs by kind: `(kind, pending, done, failed)`.
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn job_counts(&self) -> Result<Vec<(String, i64, i64, i64)>> {
+        Ok(self.db.job_counts().await?)
+    }
+
     /// Changes a deployment setting (see [`SETTINGS`]) after checking its value.
     ///
     /// # Errors

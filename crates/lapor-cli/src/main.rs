@@ -9,6 +9,9 @@ use clap::{Parser, Subcommand};
 use lapor_app::{App, BootstrapProgress, SystemClock};
 use lapor_domain::user::Role;
 
+/// How often a worker looks for due jobs.
+const POLL: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Lapor: national public-service complaint system (SP4N-LAPOR!).
 #[derive(Parser)]
 #[command(version, about)]
@@ -21,6 +24,18 @@ struct Cli {
         default_value = "sqlite:lapor-data/lapor.db"
     )]
     database: String,
+    /// Mail server for notifications: `smtp://host:25`, `smtp+starttls://user:pass@host:587`
+    /// or `smtps://host:465`. Without it e-mails are logged as not sent.
+    #[arg(long, global = true, env = "LAPOR_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender of notification e-mails.
+    #[arg(
+        long,
+        global = true,
+        env = "LAPOR_MAIL_FROM",
+        default_value = "Lapor <noreply@lapor.localhost>"
+    )]
+    mail_from: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,7 +53,25 @@ enum Command {
         /// Mark cookies Secure (when served over HTTPS).
         #[arg(long, env = "LAPOR_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Do not run background jobs here (run `lapor worker` separately).
+        #[arg(long, env = "LAPOR_NO_WORKER")]
+        no_worker: bool,
     },
+    /// Run background jobs only: deadline sweeps, escalation, auto-close, e-mail outbox.
+    /// Several workers may share one PostgreSQL database.
+    Worker,
+    /// Working-day calendar: holidays beyond the built-in 2020–2027 list.
+    Holidays {
+        #[command(subcommand)]
+        command: HolidaysCommand,
+    },
+    /// Deployment settings (time limits, cuti bersama).
+    Settings {
+        #[command(subcommand)]
+        command: SettingsCommand,
+    },
+    /// Background jobs by kind: pending, done, failed.
+    Jobs,
     /// Apply database migrations and load reference data, then exit.
     Migrate,
     /// Manage accounts.
@@ -81,6 +114,27 @@ enum UserCommand {
 enum ImportCommand {
     /// Agencies from CSV with the header `code,name,kind,parent,regions` (regions `;`-separated).
     Agencies { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum HolidaysCommand {
+    /// Import holidays from CSV (`date,name,type`, type libur_nasional, cuti_bersama or daerah),
+    /// for the whole country or, with `--agency`, as that agency's regional holidays.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// List imported holidays.
+    List,
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Show every setting with its meaning.
+    List,
+    /// Change a setting, e.g. `limits.follow_up 7`.
+    Set { key: String, value: String },
 }
 
 /// Draws long loads on stderr: a rewritten line on a terminal, every 10% otherwise.
@@ -155,6 +209,21 @@ async fn open(database: &str) -> anyhow::Result<App> {
     Ok(app)
 }
 
+fn mailer(smtp_url: Option<&str>, from: &str) -> anyhow::Result<Arc<dyn lapor_app::notify::Mailer>> {
+    Ok(match smtp_url {
+        Some(url) => {
+            let config = lapor_smtp::SmtpConfig::from_url(url, from).context("bad --smtp-url")?;
+            Arc::new(lapor_smtp::SmtpMailer::new(config).context("bad mail settings")?)
+        }
+        None => Arc::new(lapor_app::notify::NoMail),
+    })
+}
+
+/// A name for this process in job claims.
+fn worker_name() -> String {
+    format!("{}-{}", std::process::id(), lapor_app::generate_password(6))
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -180,7 +249,9 @@ async fn main() -> anyhow::Result<()> {
             bind,
             demo,
             secure_cookies,
+            no_worker,
         } => {
+            let mailer = mailer(cli.smtp_url.as_deref(), &cli.mail_from)?;
             let app = open(&cli.database).await?;
             if demo {
                 let accounts = app.load_demo().await.context("cannot load the demo data")?;
@@ -199,6 +270,17 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {bind}"))?;
             println!("Lapor is serving http://{bind} ({:?})", app.backend());
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let worker = (!no_worker).then(|| {
+                let app = app.clone();
+                let mut stopped = stopped.clone();
+                tokio::spawn(async move {
+                    app.work_until(&worker_name(), mailer, POLL, async move {
+                        let _ = stopped.changed().await;
+                    })
+                    .await;
+                })
+            });
             lapor_web::serve(
                 listener,
                 app.clone(),
@@ -206,7 +288,71 @@ async fn main() -> anyhow::Result<()> {
                 shutdown_signal(),
             )
             .await?;
+            let _ = stop.send(true);
+            if let Some(worker) = worker {
+                let _ = worker.await;
+            }
             app.close().await;
+        }
+        Command::Worker => {
+            let mailer = mailer(cli.smtp_url.as_deref(), &cli.mail_from)?;
+            let app = open(&cli.database).await?;
+            println!("Lapor worker running ({:?})", app.backend());
+            app.work_until(&worker_name(), mailer, POLL, shutdown_signal())
+                .await;
+            app.close().await;
+        }
+        Command::Holidays { command } => {
+            let app = open(&cli.database).await?;
+            let result = match command {
+                HolidaysCommand::Import { file, agency } => {
+                    let text = std::fs::read_to_string(&file)
+                        .with_context(|| format!("cannot read {}", file.display()))?;
+                    app.import_holidays(&text, agency.as_deref()).await.map(|n| {
+                        println!("Stored {n} holidays.");
+                    })
+                }
+                HolidaysCommand::List => app.imported_holidays().await.map(|rows| {
+                    for (scope, date, kind, name) in rows {
+                        println!("{scope:<24} {date} {kind:<15} {name}");
+                    }
+                }),
+            };
+            app.close().await;
+            match result {
+                Err(lapor_app::AppError::InvalidRows(rows)) => bail!("{}", rows.join("\n")),
+                Err(lapor_app::AppError::Invalid(errors)) => bail!("{errors}"),
+                other => other?,
+            }
+        }
+        Command::Settings { command } => {
+            let app = open(&cli.database).await?;
+            let result = match command {
+                SettingsCommand::List => {
+                    let limits = app.policy().limits;
+                    let cuti = app.policy().calendar.cuti_bersama_stops_clock();
+                    println!("limits: {limits:?}; cuti bersama stops the clock: {cuti}");
+                    for (key, meaning) in lapor_app::SETTINGS {
+                        println!("  {key:<36} {meaning}");
+                    }
+                    Ok(())
+                }
+                SettingsCommand::Set { key, value } => app.set_setting(&key, &value).await,
+            };
+            app.close().await;
+            match result {
+                Err(lapor_app::AppError::Invalid(errors)) => bail!("{errors}"),
+                other => other?,
+            }
+        }
+        Command::Jobs => {
+            let app = open(&cli.database).await?;
+            let counts = app.job_counts().await;
+            app.close().await;
+            println!("{:<20} {:>8} {:>8} {:>8}", "kind", "pending", "done", "failed");
+            for (kind, pending, done, failed) in counts? {
+                println!("{kind:<20} {pending:>8} {done:>8} {failed:>8}");
+            }
         }
         Command::Migrate => {
             let app = open(&cli.database).await?;
