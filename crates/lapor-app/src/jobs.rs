@@ -318,21 +318,22 @@ impl App {
                     vec![(Role::AdminNasional, Vec::new(), Notice::Overdue)],
                 ),
                 (_, 1) => {
+                    // Whoever holds it: the agency's admins, and the liaisons of the units it
+                    // was disposed to (or of the unit it was routed to directly).
                     let holder: Vec<String> = r.agency.iter().cloned().collect();
-                    let units: Vec<String> = self
-                        .db
-                        .report_units(r.number)
-                        .await?
-                        .into_iter()
-                        .map(|(c, _)| c)
-                        .collect();
-                    let mut all = holder.clone();
-                    all.extend(units.iter().cloned());
+                    let mut handlers = holder.clone();
+                    handlers.extend(
+                        self.db
+                            .report_units(r.number)
+                            .await?
+                            .into_iter()
+                            .map(|(c, _)| c),
+                    );
                     (
-                        all,
+                        handlers.clone(),
                         vec![
                             (Role::AdminInstansi, holder, Notice::Overdue),
-                            (Role::AdminUnit, units, Notice::Overdue),
+                            (Role::AdminUnit, handlers, Notice::Overdue),
                         ],
                     )
                 }

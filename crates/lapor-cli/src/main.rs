@@ -209,7 +209,10 @@ async fn open(database: &str) -> anyhow::Result<App> {
     Ok(app)
 }
 
-fn mailer(smtp_url: Option<&str>, from: &str) -> anyhow::Result<Arc<dyn lapor_app::notify::Mailer>> {
+fn mailer(
+    smtp_url: Option<&str>,
+    from: &str,
+) -> anyhow::Result<Arc<dyn lapor_app::notify::Mailer>> {
     Ok(match smtp_url {
         Some(url) => {
             let config = lapor_smtp::SmtpConfig::from_url(url, from).context("bad --smtp-url")?;
@@ -308,9 +311,11 @@ async fn main() -> anyhow::Result<()> {
                 HolidaysCommand::Import { file, agency } => {
                     let text = std::fs::read_to_string(&file)
                         .with_context(|| format!("cannot read {}", file.display()))?;
-                    app.import_holidays(&text, agency.as_deref()).await.map(|n| {
-                        println!("Stored {n} holidays.");
-                    })
+                    app.import_holidays(&text, agency.as_deref())
+                        .await
+                        .map(|n| {
+                            println!("Stored {n} holidays.");
+                        })
                 }
                 HolidaysCommand::List => app.imported_holidays().await.map(|rows| {
                     for (scope, date, kind, name) in rows {
@@ -349,7 +354,10 @@ async fn main() -> anyhow::Result<()> {
             let app = open(&cli.database).await?;
             let counts = app.job_counts().await;
             app.close().await;
-            println!("{:<20} {:>8} {:>8} {:>8}", "kind", "pending", "done", "failed");
+            println!(
+                "{:<20} {:>8} {:>8} {:>8}",
+                "kind", "pending", "done", "failed"
+            );
             for (kind, pending, done, failed) in counts? {
                 println!("{kind:<20} {pending:>8} {done:>8} {failed:>8}");
             }

@@ -307,6 +307,35 @@ impl Header for ContentLanguage {
     }
 }
 
+/// The seam the use cases send through: the outbox worker hands over a rendered e-mail and
+/// learns whether a retry can help.
+impl lapor_app::notify::Mailer for SmtpMailer {
+    fn send<'a>(
+        &'a self,
+        email: &'a lapor_app::notify::Email,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), lapor_app::notify::MailError>> + Send + 'a>,
+    > {
+        Box::pin(async move {
+            let mail = OutgoingMail {
+                to: email.to.clone(),
+                subject: email.subject.clone(),
+                text: email.text.clone(),
+                message_id: Some(email.message_id.clone()),
+                in_reply_to: None,
+                language: Some(email.language.code().to_owned()),
+            };
+            SmtpMailer::send(self, &mail).await.map_err(|e| {
+                if e.is_transient() {
+                    lapor_app::notify::MailError::Transient(e.to_string())
+                } else {
+                    lapor_app::notify::MailError::Permanent(e.to_string())
+                }
+            })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,36 +407,5 @@ mod tests {
             id.starts_with('<') && id.ends_with('>') && id.contains('@'),
             "{id}"
         );
-    }
-}
-
-/// The seam the use cases send through: the outbox worker hands over a rendered e-mail and
-/// learns whether a retry can help.
-impl lapor_app::notify::Mailer for SmtpMailer {
-    fn send<'a>(
-        &'a self,
-        email: &'a lapor_app::notify::Email,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = Result<(), lapor_app::notify::MailError>> + Send + 'a,
-        >,
-    > {
-        Box::pin(async move {
-            let mail = OutgoingMail {
-                to: email.to.clone(),
-                subject: email.subject.clone(),
-                text: email.text.clone(),
-                message_id: Some(email.message_id.clone()),
-                in_reply_to: None,
-                language: Some(email.language.code().to_owned()),
-            };
-            SmtpMailer::send(self, &mail).await.map_err(|e| {
-                if e.is_transient() {
-                    lapor_app::notify::MailError::Transient(e.to_string())
-                } else {
-                    lapor_app::notify::MailError::Permanent(e.to_string())
-                }
-            })
-        })
     }
 }
