@@ -889,10 +889,10 @@ impl Db {
     /// On database failure.
     pub async fn ratings_by_agency(&self) -> Result<Vec<(String, i64, i64)>> {
         let rows = on_pool!(self, pool => sqlx::query_as(
-            "SELECT a.code, COUNT(*), SUM(r.rating) FROM reports r JOIN agencies a ON a.id = r.agency_id \
+            "SELECT a.code, COUNT(*), CAST(SUM(r.rating) AS BIGINT) FROM reports r JOIN agencies a ON a.id = r.agency_id \
              WHERE r.rating IS NOT NULL GROUP BY a.code \
              UNION ALL \
-             SELECT a.code, COUNT(DISTINCT r.id), SUM(r.rating) FROM reports r \
+             SELECT a.code, COUNT(DISTINCT r.id), CAST(SUM(r.rating) AS BIGINT) FROM reports r \
              JOIN follow_ups f ON f.report_id = r.id AND f.published_at IS NOT NULL \
              JOIN agencies a ON a.id = f.agency_id \
              WHERE r.rating IS NOT NULL AND f.agency_id <> r.agency_id GROUP BY a.code",

@@ -23,6 +23,8 @@ mod public_list;
 mod reference;
 #[path = "conformance/reports.rs"]
 mod reports;
+#[path = "conformance/workflow.rs"]
+mod workflow;
 
 use lapor_store::{Backend, Db};
 
@@ -56,6 +58,15 @@ conformance! {
     concurrency::a_bad_submission_does_not_sink_the_others => a_bad_submission_does_not_sink_the_others_sqlite,
         a_bad_submission_does_not_sink_the_others_postgres;
     concurrency::concurrent_replays => concurrent_replays_sqlite, concurrent_replays_postgres;
+    workflow::apply_writes_a_whole_step => apply_writes_a_whole_step_sqlite, apply_writes_a_whole_step_postgres;
+    workflow::apply_is_all_or_nothing => apply_is_all_or_nothing_sqlite, apply_is_all_or_nothing_postgres;
+    workflow::escalations_happen_once => escalations_happen_once_sqlite, escalations_happen_once_postgres;
+    workflow::jobs_are_claimed_retried_and_finished => jobs_are_claimed_retried_and_finished_sqlite,
+        jobs_are_claimed_retried_and_finished_postgres;
+    workflow::concurrent_claims_never_overlap => concurrent_claims_never_overlap_sqlite,
+        concurrent_claims_never_overlap_postgres;
+    workflow::inbox_scopes => inbox_scopes_sqlite, inbox_scopes_postgres;
+    workflow::settings_and_holidays => settings_and_holidays_sqlite, settings_and_holidays_postgres;
 
     // Found by this suite: racing duplicate phones, TRUNCATE on PostgreSQL, nested units.
     concurrency::concurrent_registrations => concurrent_registrations_sqlite,
