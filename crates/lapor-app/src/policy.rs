@@ -256,6 +256,16 @@ impl App {
     /// On storage failure.
     pub async fn reload_policy(&self) -> Result<()> {
         let fresh = Arc::new(Policy::load(&self.db).await?);
+        // Deadlines reach into next year from November on: say early that holidays are missing.
+        let year = chrono::Datelike::year(&self.today_in_indonesia());
+        for year in [year, year + 1] {
+            if !fresh.calendar.covers(year) {
+                tracing::warn!(
+                    year,
+                    "no national holidays known for this year; deadlines count only weekends (import them with `lapor holidays import`)"
+                );
+            }
+        }
         *self
             .policy
             .write()

@@ -150,3 +150,60 @@ fn the_openapi_document_can_be_printed() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["paths"]["/api/v1/reports"].is_object());
 }
+
+#[test]
+fn holidays_and_settings_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lapor.db");
+    let db = db.to_str().unwrap();
+    assert!(lapor(db, &["migrate"], None).status.success());
+
+    // A later year, in the format of the bundled list.
+    let csv = dir.path().join("2028.csv");
+    std::fs::write(
+        &csv,
+        "date,name,type\n2028-01-01,Tahun Baru Masehi,libur_nasional\n2028-01-26,Tahun Baru Imlek,libur_nasional\n",
+    )
+    .unwrap();
+    let import = lapor(db, &["holidays", "import", csv.to_str().unwrap()], None);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    assert!(
+        text(&import.stdout).contains("Stored 2 holidays."),
+        "{}",
+        text(&import.stdout)
+    );
+    let list = lapor(db, &["holidays", "list"], None);
+    assert!(
+        text(&list.stdout).contains("2028-01-26"),
+        "{}",
+        text(&list.stdout)
+    );
+
+    // Bad rows are all named with their line, and nothing is stored.
+    std::fs::write(
+        &csv,
+        "date,name,type\n2028-13-01,Salah,libur_nasional\n2028-02-01,Entah,libur_lain\n",
+    )
+    .unwrap();
+    let bad = lapor(db, &["holidays", "import", csv.to_str().unwrap()], None);
+    assert!(!bad.status.success());
+    let err = text(&bad.stderr);
+    assert!(err.contains("line 2") && err.contains("line 3"), "{err}");
+
+    let set = lapor(db, &["settings", "set", "limits.follow_up", "7"], None);
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    let shown = lapor(db, &["settings", "list"], None);
+    assert!(
+        text(&shown.stdout).contains("follow_up: 7"),
+        "{}",
+        text(&shown.stdout)
+    );
+    let wrong = lapor(db, &["settings", "set", "limits.follow_up", "tujuh"], None);
+    assert!(!wrong.status.success());
+    let unknown = lapor(db, &["settings", "set", "limits.nothing", "1"], None);
+    assert!(!unknown.status.success());
+
+    let jobs = lapor(db, &["jobs"], None);
+    assert!(jobs.status.success(), "{}", text(&jobs.stderr));
+    assert!(text(&jobs.stdout).contains("pending"));
+}
