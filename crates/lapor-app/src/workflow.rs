@@ -615,12 +615,17 @@ impl App {
         let disposed = units_disposed(&report);
         let check = |action: Action| -> Result<Status> {
             let to = transition(r.status, action, actor.role, disposed)?;
+            // The status machine allows it; the report's own history may still not (accepted
+            // twice, no units to dispose to, nothing disposed to return).
             if !self
                 .possible_actions(officer, actor.role, &report)
                 .contains(&action)
-                && action != Action::FollowUp
             {
-                return Err(AppError::Refused(Refusal::NotInThisStatus));
+                return Err(AppError::Refused(if action == Action::Accept {
+                    Refusal::AlreadyAccepted
+                } else {
+                    Refusal::NotInThisStatus
+                }));
             }
             Ok(to)
         };
