@@ -288,8 +288,12 @@ impl Conditions {
             ));
         }
         if let Some(agency) = agency {
+            // The agency responsible, or a unit it was disposed to, anywhere below `agency`.
             let p = self.param(agency.to_owned());
-            self.push(format!("r.agency_id IN {}", Self::tree(&p)));
+            let tree = Self::tree(&p);
+            self.push(format!(
+                "(r.agency_id IN {tree} OR EXISTS (SELECT 1 FROM report_units u WHERE u.report_id = r.id AND u.agency_id IN {tree}))"
+            ));
         }
         // Each word must start a word of the report ("jalan" finds "jalanan" but "dan" does not
         // find "pendanaan"); `search_text` is padded with spaces for this.

@@ -584,4 +584,21 @@ pub async fn agency_filter_covers_nested_units(ctx: &Ctx) {
         page(db, by_agency("pemkot")).await,
         all(&[by_village, by_district, by_city])
     );
+    // Disposisi keeps the city responsible; the unit's filter finds the report too.
+    db.apply(&lapor_store::Change {
+        number: Some(by_city),
+        status: Some((Status::Routed, Status::Disposed)),
+        units: Some(vec!["kec-pahandut".into()]),
+        ..lapor_store::Change::default()
+    })
+    .await
+    .expect("dispose");
+    assert_eq!(
+        page(db, by_agency("kec-pahandut")).await,
+        all(&[by_village, by_district, by_city])
+    );
+    assert_eq!(
+        page(db, by_agency("kel-pahandut")).await,
+        all(&[by_village])
+    );
 }
