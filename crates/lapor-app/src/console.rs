@@ -199,7 +199,7 @@ impl App {
         id: i64,
     ) -> Result<AttachmentFile> {
         let file = self.db.attachment(id).await?.ok_or(AppError::NotFound)?;
-        self.case(officer, file.report).await?;
+        self.load_for_officer(officer, file.report).await?;
         Ok(file)
     }
 
@@ -226,6 +226,14 @@ impl App {
     /// On storage failure.
     pub async fn notifications(&self, user: &UserRecord) -> Result<(Vec<NotificationRecord>, i64)> {
         Ok(self.db.list_notifications(user.id, 50).await?)
+    }
+
+    /// How many in-app notifications of an account are unread (for every page's header).
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub async fn unread_notifications(&self, user: &UserRecord) -> Result<i64> {
+        Ok(self.db.count_unread_notifications(user.id).await?)
     }
 
     /// # Errors

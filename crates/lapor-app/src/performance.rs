@@ -54,7 +54,8 @@ impl App {
     /// then agencies and units by name.
     ///
     /// # Errors
-    /// [`AppError::Forbidden`] for unit admins (they see their own reports' deadlines only).
+    /// [`AppError::NotFound`] for unit admins (they see their own reports' deadlines only;
+    /// like any out-of-scope answer, it does not say more).
     pub async fn performance(
         &self,
         officer: &Officer,
@@ -67,7 +68,7 @@ impl App {
             InboxScope::Unit(_) => false,
         };
         if matches!(officer.scope(), InboxScope::Unit(_)) {
-            return Err(AppError::Forbidden);
+            return Err(AppError::NotFound);
         }
         let mut rows: BTreeMap<Option<String>, (u32, u32, Vec<TimeDelta>)> = BTreeMap::new();
         for outcome in self.db.step_outcomes(since).await? {

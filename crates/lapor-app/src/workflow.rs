@@ -457,7 +457,7 @@ impl App {
         Ok(units.iter().any(|(unit, _)| mine(unit)))
     }
 
-    async fn load_for_officer(
+    pub(crate) async fn load_for_officer(
         &self,
         officer: &Officer,
         number: ReportNumber,

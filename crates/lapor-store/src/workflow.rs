@@ -812,6 +812,16 @@ impl Db {
 
     /// # Errors
     /// On database failure.
+    pub async fn count_unread_notifications(&self, user_id: i64) -> Result<i64> {
+        let n = on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?);
+        Ok(n)
+    }
+
+    /// # Errors
+    /// On database failure.
     pub async fn mark_notifications_read(&self, user_id: i64, now: DateTime<Utc>) -> Result<()> {
         in_tx!(self, tx => {
             sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")

@@ -164,6 +164,10 @@ pub async fn apply_writes_a_whole_step(ctx: &Ctx) {
         .await
         .expect("notifications");
     assert_eq!((notes.len(), unread), (1, 1));
+    assert_eq!(
+        db.count_unread_notifications(admin).await.expect("count"),
+        1
+    );
     assert_eq!(notes[0].report, Some(number));
     db.mark_notifications_read(admin, t(11))
         .await
