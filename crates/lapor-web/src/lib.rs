@@ -14,6 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub mod api;
+mod console;
 mod error;
 pub mod i18n;
 mod pages;
@@ -45,6 +46,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let x_request_id = header::HeaderName::from_static("x-request-id");
     Router::new()
         .merge(pages::routes())
+        .merge(console::routes())
         .nest("/api/v1", api::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lapor_app::{AppError, SESSION_DAYS};
 use lapor_domain::tracking::ReportNumber;
@@ -160,7 +160,14 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): Csrf
     match state.app.login(&login, form.get("password")).await {
         Ok(session) => {
             end_old_session(&state, &ctx).await;
-            logged_in(&state, &session.token)
+            let mut response = logged_in(&state, &session.token);
+            // Officers start in their console.
+            if crate::console::is_officer_role(session.user.role) {
+                response
+                    .headers_mut()
+                    .insert(header::LOCATION, HeaderValue::from_static("/petugas"));
+            }
+            response
         }
         Err(AppError::LoginFailed) => {
             let page = LoginPage {
