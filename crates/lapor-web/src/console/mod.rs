@@ -87,8 +87,8 @@ pub(crate) struct Frame {
 
 impl Frame {
     pub(crate) async fn new(state: &AppState, user: &UserRecord) -> Self {
-        let unread = match state.app.notifications(user).await {
-            Ok((_, unread)) => unread,
+        let unread = match state.app.unread_notifications(user).await {
+            Ok(unread) => unread,
             Err(e) => {
                 // The count is a convenience: a failure must not cost the page.
                 tracing::warn!(error = %e, "could not count notifications");

@@ -7,7 +7,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::TimeDelta;
-use lapor_app::AppError;
 
 use super::{Frame, staff};
 use crate::AppState;
@@ -60,10 +59,9 @@ pub(crate) async fn show(
         .filter(|d| PERIODS.contains(d))
         .unwrap_or(DEFAULT_DAYS);
     let since = state.app.now() - TimeDelta::days(days);
+    // Unit admins have no performance table: the app answers not found for them.
     let figures = match state.app.performance(&staff.officer, since).await {
         Ok(f) => f,
-        // Unit admins have no performance table: the page does not exist for them.
-        Err(AppError::Forbidden) => return PageError::not_found(tr).into_response(),
         Err(e) => return PageError::from_app(e, tr).into_response(),
     };
     let dash = || "—".to_owned();
