@@ -1,7 +1,10 @@
-//! End-to-end test of the citizen flow in headless Chromium with JavaScript disabled.
+//! End-to-end test of the citizen and officer flow in headless Chromium with JavaScript
+//! disabled.
 //!
-//! It submits a complaint on `/lapor` and looks it up on `/lacak` through plain HTML forms,
-//! which proves that the public pages work without any script (style habit 9).
+//! It submits a complaint on `/lapor`, looks it up on `/lacak`, then logs in as the demo
+//! national admin, verifies and routes it in the officer console, and tracks it again as the
+//! reporter — all through plain HTML forms, which proves that the pages work without any
+//! script (style habit 9).
 //!
 //! It runs only when `LAPOR_TEST_CHROMEDRIVER` names a chromedriver binary; otherwise it
 //! prints that it was skipped and passes, so `cargo test` needs no setup. Variables:
@@ -295,9 +298,18 @@ async fn citizen_reports_and_tracks_without_javascript() {
             )
         });
 
+    // The demo national admin's password, printed once at start (none for an outside server).
+    let officer_password = server_guard.as_ref().and_then(|server| {
+        std::fs::read_to_string(&server.log).ok().and_then(|log| {
+            log.lines()
+                .find(|l| l.contains("nasional@demo.lapor.id"))
+                .and_then(|l| l.split_whitespace().nth(2).map(str::to_owned))
+        })
+    });
+
     // Run the flow in its own task so that a failed assertion still lets us end the
     // browser session (which quits Chromium) before the guards kill chromedriver and the server.
-    let outcome = tokio::spawn(run_flow(client.clone(), base)).await;
+    let outcome = tokio::spawn(run_flow(client.clone(), base, officer_password)).await;
     let _ = client.close().await;
     drop(driver);
     drop(server_guard);
@@ -317,7 +329,11 @@ async fn citizen_reports_and_tracks_without_javascript() {
 }
 
 /// The flow itself; `WebDriver` errors come back as `Err` so that the session is always closed.
-async fn run_flow(client: Client, base: String) -> Result<(), fantoccini::error::CmdError> {
+async fn run_flow(
+    client: Client,
+    base: String,
+    officer_password: Option<String>,
+) -> Result<(), fantoccini::error::CmdError> {
     let client = &client;
     if let Err(e) = client.set_window_size(WIDTH, HEIGHT).await {
         println!("note: could not set the window size to {WIDTH}x{HEIGHT}: {e}");
@@ -384,5 +400,61 @@ async fn run_flow(client: Client, base: String) -> Result<(), fantoccini::error:
         "e2e ok: report {number} tracked as {code}, status {status:?}, {} history entries",
         entries.len()
     );
+
+    let Some(password) = officer_password else {
+        println!("note: no demo password (outside server): the officer part was not run");
+        return Ok(());
+    };
+    // 5. The national admin logs in and lands in the console.
+    client.goto(&format!("{base}/masuk")).await?;
+    find(client, "login")
+        .await
+        .send_keys("nasional@demo.lapor.id")
+        .await?;
+    find(client, "password").await.send_keys(&password).await?;
+    find(client, "login-submit").await.click().await?;
+    find(client, "nav-console").await;
+    assert!(
+        client.current_url().await?.path().starts_with("/petugas"),
+        "officers land in the console"
+    );
+
+    // 6. Verify and route the new report to the province, with a summary title.
+    client
+        .goto(&format!("{base}/petugas/laporan/{number}"))
+        .await?;
+    find(client, "form-verify").await;
+    let summary = "Lampu jalan mati di Jl. Yos Sudarso, rawan kecelakaan";
+    let title_input = find(client, "verify-title").await;
+    title_input.clear().await?;
+    title_input.send_keys(summary).await?;
+    find(client, "verify-agency")
+        .await
+        .select_by_value("pemprov-kalteng")
+        .await?;
+    find(client, "submit-verify").await.click().await?;
+    find(client, "ok").await;
+    assert_eq!(text_of(client, "report-title").await, summary);
+    let routed = text_of(client, "report-status").await;
+    assert_ne!(routed, status, "the status moved on");
+
+    // 7. The reporter sees the new status and the step in the history.
+    client.goto(&format!("{base}/lacak")).await?;
+    find(client, "tracking-code-input")
+        .await
+        .send_keys(&code)
+        .await?;
+    find(client, "track-submit").await.click().await?;
+    assert_eq!(text_of(client, "report-status").await, routed);
+    let steps = find(client, "timeline")
+        .await
+        .find_all(Locator::Css("li"))
+        .await?
+        .len();
+    assert!(
+        steps > entries.len(),
+        "the verification shows in the history"
+    );
+    println!("e2e ok: verified in the console, now {routed:?}");
     Ok(())
 }
