@@ -450,6 +450,11 @@ async fn the_public_api_never_shows_confidential_reports_or_an_anonymous_reporte
 #[tokio::test]
 async fn public_filters_search_and_pagination_work_and_bad_filters_are_named() {
     let t = TestApp::with_demo().await;
+    // A report routed straight to a unit of the city.
+    let (straight, _) = t
+        .file(json!({ "title": "Trotoar rusak di Jalan Ahmad Yani" }))
+        .await;
+    t.route(&straight, Some(common::PUPR)).await;
     let all = t.get("/api/v1/public/reports").await.json();
     let total = all["total"].as_i64().unwrap();
     assert!(total >= 5, "{all}");
@@ -609,23 +614,38 @@ async fn reporter_contact_data_never_reaches_the_logs() {
 
     #[derive(Clone, Default)]
     struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
+
+    // One process-wide subscriber writing into the buffer of the test thread that asks for
+    // it. (A thread-local `set_default` is flaky while other tests run: call sites first hit
+    // on their threads cache "nobody listens" and hide the events from it.)
+    thread_local! {
+        static CAPTURE: std::cell::RefCell<Option<Captured>> = const { std::cell::RefCell::new(None) };
+    }
+    #[derive(Clone, Copy)]
+    struct ThisThread;
+    impl std::io::Write for ThisThread {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
+            CAPTURE.with(|c| {
+                if let Some(captured) = c.borrow().as_ref() {
+                    captured.0.lock().unwrap().extend_from_slice(buf);
+                }
+            });
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-
+    static GLOBAL: std::sync::Once = std::sync::Once::new();
+    GLOBAL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(|| ThisThread)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    CAPTURE.with(|c| *c.borrow_mut() = Some(captured.clone()));
 
     let t = TestApp::new().await;
     let (_, code) = t.file(json!({"reporter": {"name": "Siti Nurhaliza", "email": "siti.n@example.org", "phone": "081299887766"}})).await;

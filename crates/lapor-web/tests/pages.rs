@@ -920,8 +920,8 @@ async fn confidential_reports_and_anonymous_reporters_stay_hidden() {
         assert_no_private_data(path, &page);
     }
     assert_eq!(
-        public_details, 7,
-        "9 demo reports: one confidential, one not yet verified"
+        public_details, 6,
+        "9 demo reports: one confidential, one not yet verified, one on hold"
     );
     assert_eq!(
         t.get(&format!("/laporan/{confidential}")).await.status,
