@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
-use lapor_app::{AppError, PublicFilter, PublicReport, StoredEvent, Submission, TrackedReport};
+use lapor_app::{
+    AppError, PublicFilter, PublicReport, ReporterCase, ReporterKey, StoredEvent, Submission,
+    format_due,
+};
 use lapor_domain::ValidationErrors;
 use lapor_domain::event::EventKind;
 use lapor_domain::region::{Region, RegionCode, regions};
@@ -19,13 +22,22 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
-use crate::error::{ApiError, FieldProblem, Problem};
+use crate::error::{ApiError, FieldProblem, Problem, field_problem};
 use crate::i18n::Tr;
+use crate::pages::{Stars, StepInput, StepKind, attachment_response, step_command};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/reports", post(submit_report))
         .route("/reports/{tracking_code}", get(track_report))
+        .route(
+            "/reports/{tracking_code}/responses",
+            post(respond_to_report),
+        )
+        .route(
+            "/reports/{tracking_code}/attachments/{id}",
+            get(report_attachment),
+        )
         .route("/public/reports", get(public_reports))
         .route("/public/reports/{number}", get(public_report))
         .route("/regions", get(list_regions))
@@ -40,11 +52,13 @@ pub fn routes() -> Router<AppState> {
     info(
         title = "Lapor API",
         version = "1",
-        description = "File reports (pengaduan, aspirasi, permintaan informasi), follow them by tracking code, and read the public reports, regions, categories and agencies. Errors are RFC 9457 problem documents with a stable `code` per field; messages follow `Accept-Language` (id or en, default id)."
+        description = "File reports (pengaduan, aspirasi, permintaan informasi), follow them by tracking code and answer the agency's follow-ups, and read the public reports, regions, categories and agencies. Errors are RFC 9457 problem documents with a stable `code` (and per-field codes); messages follow `Accept-Language` (id or en, default id)."
     ),
     paths(
         submit_report,
         track_report,
+        respond_to_report,
+        report_attachment,
         public_reports,
         public_report,
         list_regions,
@@ -135,7 +149,7 @@ pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     /// `reporter`, `admin_nasional`, `admin_instansi`, `admin_unit` or `system`.
     pub actor_role: String,
-    /// `submitted`, `transition` or `privacy_raised`.
+    /// `submitted`, `transition`, `privacy_raised`, `rated` or `ombudsman_offered`.
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,10 +160,29 @@ pub struct HistoryEntry {
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// The agency the step routed the report to or, for `return_not_authority`, the agency
+    /// that returned it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
+    /// The text of the step: a reason, the admin's question, the reporter's answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// `return_not_authority`: the agency the returning one thinks is competent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_agency: Option<String>,
+    /// `dispose`: the units the report was passed to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
+    /// `archive`: `incomplete`, `too_general`, `not_public_service`, `duplicate`, `abusive`
+    /// or `out_of_scope`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_reason: Option<String>,
+    /// `rated`: 1–5.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stars: Option<u8>,
+    /// `rated`: the reporter's comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 impl HistoryEntry {
@@ -164,6 +197,11 @@ impl HistoryEntry {
             to: None,
             agency: None,
             reason: None,
+            suggested_agency: None,
+            units: Vec::new(),
+            archive_reason: None,
+            stars: None,
+            comment: None,
         };
         match kind {
             EventKind::Submitted { channel } => entry.channel = Some(channel.code().to_owned()),
@@ -173,6 +211,9 @@ impl HistoryEntry {
                 to,
                 agency,
                 reason,
+                units,
+                archive,
+                suggested_agency,
                 ..
             } => {
                 entry.action = Some(action.code().to_owned());
@@ -180,6 +221,13 @@ impl HistoryEntry {
                 entry.to = Some(to.code().to_owned());
                 entry.agency.clone_from(agency);
                 entry.reason.clone_from(reason);
+                entry.suggested_agency.clone_from(suggested_agency);
+                entry.units.clone_from(units);
+                entry.archive_reason = archive.map(|a| a.code().to_owned());
+            }
+            EventKind::Rated { stars, comment } => {
+                entry.stars = Some(*stars);
+                entry.comment.clone_from(comment);
             }
             _ => {}
         }
@@ -196,6 +244,67 @@ impl HistoryEntry {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReporterView {
     pub name: Option<String>,
+}
+
+/// A file attached to a follow-up (download it from
+/// `/api/v1/reports/{tracking_code}/attachments/{id}`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    pub file_name: String,
+    /// `application/pdf`, `image/png`, `image/jpeg` or `image/webp`.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+}
+
+/// A published follow-up (tindak lanjut) of the agency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUp {
+    pub id: i64,
+    /// Code of the agency or unit that wrote it.
+    pub agency: String,
+    pub agency_name: String,
+    pub text: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// The steps the reporter may take now, each a `type` of
+/// `POST /api/v1/reports/{tracking_code}/responses`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReporterOptions {
+    /// `reply`: answer the follow-up (the report goes back to the agency).
+    pub reply: bool,
+    /// `supply_information`: answer the admin's question.
+    pub supply_information: bool,
+    /// `confirm_resolved`: the problem is solved (closes the report).
+    pub confirm_resolved: bool,
+    /// `rate`: 1–5 stars with an optional comment.
+    pub rate: bool,
+    /// `reopen`: the problem came back (a closed report, within the window).
+    pub reopen: bool,
+    /// `escalate_ombudsman`: hand the report to the Ombudsman (after 60 days unresolved).
+    pub escalate_ombudsman: bool,
+    /// Until when the reporter may reply or reopen.
+    pub window_until: Option<DateTime<Utc>>,
+}
+
+/// The deadline the report runs against now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deadline {
+    /// `verification` (national admin), `follow_up` (agency) or `reporter_window` (reporter).
+    pub step: String,
+    /// `null` while the clock is stopped (the admin waits for the reporter's information).
+    pub due: Option<DateTime<Utc>>,
+    /// The due instant in the local time of the clock's zone, e.g. `02-12-2026 23:59 WIB`.
+    pub due_local: Option<String>,
+    /// `WIB`, `WITA` or `WIT`.
+    pub zone: String,
+    /// Working days left; negative when overdue by that many.
+    pub working_days_left: Option<i64>,
+    pub overdue: bool,
 }
 
 /// A report as its reporter sees it.
@@ -222,12 +331,23 @@ pub struct TrackedReportView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub reporter: Option<ReporterView>,
+    /// The reporter's rating (1–5), if given.
+    pub rating: Option<u8>,
+    /// The deadline running now; `null` once the report is final.
+    pub deadline: Option<Deadline>,
+    /// What the reporter may do now.
+    pub options: ReporterOptions,
+    /// The agency's published follow-ups, oldest first.
+    pub follow_ups: Vec<FollowUp>,
+    /// Everything that happened that the reporter may see, oldest first.
     pub history: Vec<HistoryEntry>,
 }
 
-impl From<TrackedReport> for TrackedReportView {
-    fn from(t: TrackedReport) -> Self {
+impl From<ReporterCase> for TrackedReportView {
+    fn from(case: ReporterCase) -> Self {
+        let t = case.report;
         let r = t.record.report;
+        let o = case.options;
         Self {
             number: r.number.to_string(),
             classification: r.classification.code().to_owned(),
@@ -250,9 +370,104 @@ impl From<TrackedReport> for TrackedReportView {
             created_at: r.created_at,
             updated_at: r.updated_at,
             reporter: t.reporter.map(|p| ReporterView { name: p.name }),
+            rating: t.record.workflow.rating,
+            deadline: case.deadline.map(|d| Deadline {
+                step: d.step.code().to_owned(),
+                due: d.due,
+                due_local: d.due.map(|due| format_due(due, d.zone)),
+                zone: d.zone.code().to_owned(),
+                working_days_left: d.days_left,
+                overdue: d.overdue,
+            }),
+            options: ReporterOptions {
+                reply: o.reply,
+                supply_information: o.supply_information,
+                confirm_resolved: o.confirm_resolved,
+                rate: o.rate,
+                reopen: o.reopen,
+                escalate_ombudsman: o.escalate_ombudsman,
+                window_until: o.window_until,
+            },
+            follow_ups: case
+                .follow_ups
+                .into_iter()
+                .map(|f| FollowUp {
+                    id: f.id,
+                    agency: f.agency,
+                    agency_name: f.agency_name,
+                    text: f.body,
+                    published_at: f.published_at,
+                    attachments: f
+                        .attachments
+                        .into_iter()
+                        .map(|a| Attachment {
+                            id: a.id,
+                            file_name: a.file_name,
+                            content_type: a.content_type,
+                            size_bytes: a.size_bytes,
+                            sha256: a.sha256,
+                        })
+                        .collect(),
+                })
+                .collect(),
             history: t.history.iter().map(HistoryEntry::from_stored).collect(),
         }
     }
+}
+
+/// The reporter's response to their report.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseRequest {
+    /// `reply`, `supply_information`, `confirm_resolved`, `rate`, `reopen` or
+    /// `escalate_ombudsman` (sending this type is the reporter's consent to the handover).
+    /// Only the steps `options` of the report shows as open are accepted.
+    #[serde(rename = "type")]
+    #[schema(example = "reply")]
+    pub kind: Option<String>,
+    /// `reply` and `supply_information`: the answer (5–5,000 characters); `reopen`: why
+    /// (5–2,000 characters).
+    pub text: Option<String>,
+    /// `rate`: 1–5.
+    #[schema(example = 4)]
+    pub stars: Option<i64>,
+    /// `rate`: an optional comment, up to 2,000 characters.
+    pub comment: Option<String>,
+}
+
+/// 422 for a reporter's step: `text` (also for a reopening's reason), `stars`, `comment`,
+/// with messages naming what the text is.
+fn step_invalid(kind: StepKind, errors: &ValidationErrors, tr: Tr) -> ApiError {
+    let mut api = ApiError::invalid(&ValidationErrors::default(), tr);
+    api.0.errors = errors
+        .0
+        .iter()
+        .map(|e| {
+            let field = if matches!(e.field, "text" | "reason") {
+                "text"
+            } else {
+                e.field
+            };
+            let label = if field == "text" {
+                kind.text_label()
+            } else {
+                field
+            };
+            let mut problem = field_problem(label, e.problem, tr);
+            field.clone_into(&mut problem.field);
+            problem
+        })
+        .collect();
+    api
+}
+
+fn private(mut response: Response) -> Response {
+    // The answer holds what only the reporter may see: no shared caches.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    response
 }
 
 /// A published, non-confidential report.
@@ -560,7 +775,10 @@ async fn submit_report(
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
 }
 
-/// A report as its reporter sees it, with its history.
+/// A report as its reporter sees it, with its follow-ups, deadline and open steps.
+///
+/// The history leaves out officers' internals; `follow_ups` holds published follow-ups only;
+/// `options` tells which `type`s of response are accepted now.
 #[utoipa::path(
     get,
     path = "/api/v1/reports/{tracking_code}",
@@ -576,18 +794,120 @@ async fn track_report(
     tr: Tr,
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
-    let tracked = state
+    let case = state
         .app
-        .track(&code)
+        .reporter_case(ReporterKey::Code(&code))
         .await
         .map_err(|e| ApiError::from_app(e, tr))?;
-    let mut response = Json(TrackedReportView::from(tracked)).into_response();
-    // The answer holds what only the reporter may see: no shared caches.
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
+    Ok(private(Json(TrackedReportView::from(case)).into_response()))
+}
+
+/// The reporter responds to their report.
+///
+/// Answer the follow-up or the admin's question, confirm the problem is solved, rate the
+/// handling, reopen the report, or hand it to the Ombudsman: only what `options` shows as
+/// open is accepted.
+#[utoipa::path(
+    post,
+    path = "/api/v1/reports/{tracking_code}/responses",
+    params(("tracking_code" = String, Path, description = "The reporter's tracking code.")),
+    request_body = ResponseRequest,
+    responses(
+        (status = 200, description = "Done: the report as it stands now.", body = TrackedReportView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No report has this code", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open now (`code` `refused`, with `refusal` `not_in_this_status`, `window_closed` or `too_early_for_ombudsman`; `not_in_this_status` also answers a step sent twice), or the report changed meanwhile (`code` `conflict`). Nothing was stored.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than 128 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named: `type`, `text`, `stars`, `comment`", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "reports"
+)]
+async fn respond_to_report(
+    State(state): State<AppState>,
+    tr: Tr,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(status, "payload_too_large", tr.problem_too_large(), None)
+        } else {
+            ApiError::new(status, "unreadable_body", tr.problem_malformed_json(), None)
+        }
+    })?;
+    let key = ReporterKey::Code(&code);
+    // A wrong code is a 404 whatever the body says.
+    state
+        .app
+        .reporter_case(key)
+        .await
+        .map_err(|e| ApiError::from_app(e, tr))?;
+    let request: ResponseRequest = parse_json(&headers, &body, tr)?;
+    let kind = match request.kind.as_deref().map(str::trim) {
+        None | Some("") => {
+            return Err(ApiError::invalid(
+                &ValidationErrors::single("type", P::Required),
+                tr,
+            ));
+        }
+        Some(code) => StepKind::from_code(code).ok_or_else(|| {
+            ApiError::invalid(&ValidationErrors::single("type", P::InvalidValue), tr)
+        })?,
+    };
+    let input = StepInput {
+        text: request.text.unwrap_or_default(),
+        stars: request.stars.map_or(Stars::Missing, Stars::Given),
+        comment: request.comment.unwrap_or_default(),
+        consent: true,
+    };
+    let command = step_command(kind, &input).map_err(|e| step_invalid(kind, &e, tr))?;
+    state
+        .app
+        .reporter_act(key, command)
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid(errors) => step_invalid(kind, &errors, tr),
+            other => ApiError::from_app(other, tr),
+        })?;
+    let case = state
+        .app
+        .reporter_case(key)
+        .await
+        .map_err(|e| ApiError::from_app(e, tr))?;
+    Ok(private(Json(TrackedReportView::from(case)).into_response()))
+}
+
+/// A file of a published follow-up, as a download.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/{tracking_code}/attachments/{id}",
+    params(
+        ("tracking_code" = String, Path, description = "The reporter's tracking code."),
+        ("id" = i64, Path, description = "The attachment's id, from the report's `follow_ups`."),
+    ),
+    responses(
+        (status = 200, description = "The file, with its content type (`application/pdf`, `image/png`, `image/jpeg` or `image/webp`) and `Content-Disposition: attachment`."),
+        (status = 404, description = "No such code, or no published file of this report with this id", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "reports"
+)]
+async fn report_attachment(
+    State(state): State<AppState>,
+    tr: Tr,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| ApiError::from_app(AppError::NotFound, tr))?;
+    let file = state
+        .app
+        .attachment_for_reporter(ReporterKey::Code(&code), id)
+        .await
+        .map_err(|e| ApiError::from_app(e, tr))?;
+    Ok(attachment_response(file))
 }
 
 fn parse_page(

@@ -35,10 +35,30 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Stable machine code of the problem: `invalid_input`, `malformed_json`, `not_found`, …
+    /// Stable machine code of the problem: `invalid_input`, `malformed_json`, `not_found`,
+    /// `refused`, `conflict`, …
     pub code: String,
+    /// With `code` `refused`: why the step is not open now, as a stable machine code:
+    /// `not_in_this_status`, `window_closed`, `too_early_for_ombudsman`, `not_your_role`,
+    /// `already_accepted`, `same_agency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+}
+
+/// The stable machine code of a refusal (the `refusal` member of a problem document).
+#[must_use]
+pub fn refusal_code(refusal: lapor_app::Refusal) -> &'static str {
+    use lapor_app::Refusal as R;
+    match refusal {
+        R::NotInThisStatus => "not_in_this_status",
+        R::NotYourRole => "not_your_role",
+        R::WindowClosed => "window_closed",
+        R::TooEarlyForOmbudsman => "too_early_for_ombudsman",
+        R::AlreadyAccepted => "already_accepted",
+        R::SameAgency => "same_agency",
+    }
 }
 
 /// An API failure rendered as `application/problem+json`.
@@ -54,6 +74,7 @@ impl ApiError {
             status: status.as_u16(),
             detail,
             code: code.to_owned(),
+            refusal: None,
             errors: Vec::new(),
         }))
     }
@@ -130,12 +151,16 @@ impl ApiError {
                 tr.problem_conflict(),
                 None,
             ),
-            AppError::Refused(refusal) => Self::new(
-                StatusCode::CONFLICT,
-                "refused",
-                tr.problem_refused(),
-                Some(tr.refusal(refusal).to_owned()),
-            ),
+            AppError::Refused(refusal) => {
+                let mut api = Self::new(
+                    StatusCode::CONFLICT,
+                    "refused",
+                    tr.problem_refused(),
+                    Some(tr.refusal(refusal).to_owned()),
+                );
+                api.0.refusal = Some(refusal_code(refusal).to_owned());
+                api
+            }
             AppError::InvalidRows(rows) => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_rows",

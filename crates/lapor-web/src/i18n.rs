@@ -9,6 +9,15 @@ use lapor_domain::event::EventKind;
 use lapor_domain::report::{Channel, Classification};
 use lapor_domain::status::{Action, Status};
 use lapor_domain::validation::Problem;
+use lapor_domain::workflow::{ArchiveReason, HandlingClass, Step};
+
+/// `verifikasi` → `Verifikasi`.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
 
 /// The two languages Lapor speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -288,6 +297,51 @@ texts! {
     acct_my_title: "Laporan saya", "My reports";
     acct_my_empty: "Anda belum mengirim laporan dari akun ini.", "You have not filed a report from this account yet.";
     acct_logged_in_as: "Masuk sebagai", "Logged in as";
+    acct_needs_you: "Perlu tanggapan Anda", "Needs your response";
+    // The reporter's side of a report: follow-ups and what they may do.
+    problem_already_done: "Langkah ini sudah diproses atau status laporan telah berubah. Lihat keadaan terbaru di bawah.", "This step was already processed, or the report's status has changed. See where it stands below.";
+    problem_fix_below: "Tanggapan belum terkirim. Periksa isian yang ditandai.", "Nothing was sent. Please check the marked field.";
+    rp_follow_ups: "Tindak lanjut instansi", "The agency's follow-up";
+    rp_follow_up_from: "Dari", "From";
+    rp_published: "Diterbitkan", "Published";
+    rp_attachments: "Lampiran", "Attachments";
+    rp_download: "Unduh", "Download";
+    rp_actions_title: "Tanggapan Anda", "Your response";
+    rp_nothing_to_do: "Saat ini tidak ada yang perlu Anda lakukan. Anda akan diberi tahu bila ada perkembangan.", "Nothing is needed from you now. You will be told when something happens.";
+    rp_reply_title: "Tanggapi tindak lanjut", "Reply to the follow-up";
+    rp_reply_label: "Tanggapan Anda", "Your reply";
+    rp_reply_hint: "Masalah belum selesai atau jawaban kurang jelas? Tulis tanggapan Anda; laporan kembali ke instansi untuk ditindaklanjuti lagi.", "Problem not solved, or the answer unclear? Write your reply; the report goes back to the agency for another follow-up.";
+    rp_reply_submit: "Kirim tanggapan", "Send reply";
+    rp_supply_title: "Admin meminta keterangan tambahan", "The admin asks for more information";
+    rp_supply_label: "Keterangan tambahan", "More information";
+    rp_supply_hint: "Batas waktu verifikasi berhenti sampai Anda menjawab.", "The verification deadline is paused until you answer.";
+    rp_supply_title_held: "Laporan Anda ditunda", "Your report is on hold";
+    rp_supply_hint_held: "Admin menunda laporan ini (alasannya ada di riwayat). Anda dapat menambahkan keterangan; laporan lalu kembali diverifikasi.", "The admin put this report on hold (the reason is in the history). You may add information; the report is then verified again.";
+    rp_supply_submit: "Kirim keterangan", "Send the information";
+    rp_question: "Pertanyaan admin", "The admin's question";
+    rp_confirm_title: "Masalah sudah selesai?", "Is the problem solved?";
+    rp_confirm_hint: "Bila tindak lanjut sudah menyelesaikan masalah Anda, nyatakan selesai. Laporan akan ditutup.", "If the follow-up solved your problem, say so. The report will be closed.";
+    rp_confirm_submit: "Masalah sudah selesai", "The problem is solved";
+    rp_rate_legend: "Beri penilaian atas penanganan laporan", "Rate how your report was handled";
+    rp_rate_current: "Penilaian Anda saat ini:", "Your current rating:";
+    rp_comment_label: "Komentar", "Comment";
+    rp_rate_submit: "Kirim penilaian", "Send rating";
+    rp_reopen_title: "Masalahnya muncul lagi?", "Has the problem come back?";
+    rp_reopen_label: "Alasan membuka kembali", "Why reopen it";
+    rp_reopen_hint: "Laporan akan diteruskan lagi ke instansi yang menangani.", "The report goes back to the agency handling it.";
+    rp_reopen_submit: "Buka kembali laporan", "Reopen the report";
+    rp_ombudsman_title: "Limpahkan ke Ombudsman", "Hand over to the Ombudsman";
+    rp_ombudsman_consent: "Saya setuju laporan ini, riwayatnya, dan data kontak saya diteruskan ke Ombudsman Republik Indonesia.", "I agree that this report, its history and my contact details are passed to the Ombudsman of the Republic of Indonesia.";
+    rp_ombudsman_submit: "Limpahkan ke Ombudsman", "Hand over to the Ombudsman";
+    rp_done_reply: "Tanggapan Anda terkirim. Laporan kembali ke instansi untuk ditindaklanjuti.", "Your reply was sent. The report went back to the agency for a follow-up.";
+    rp_done_supply: "Keterangan Anda terkirim. Admin akan melanjutkan verifikasi.", "Your information was sent. The admin will continue the verification.";
+    rp_done_confirm: "Terima kasih. Laporan dinyatakan selesai.", "Thank you. The report is closed as solved.";
+    rp_done_rate: "Terima kasih atas penilaian Anda.", "Thank you for your rating.";
+    rp_done_reopen: "Laporan dibuka kembali dan diteruskan ke instansi.", "The report was reopened and sent back to the agency.";
+    rp_done_ombudsman: "Laporan dilimpahkan ke Ombudsman RI, yang akan menghubungi Anda.", "The report was handed to the Ombudsman of Indonesia, who will contact you.";
+    rp_unsent: "Teks yang Anda tulis (belum terkirim):", "What you wrote (not sent):";
+    rep_facts: "Rincian laporan", "Report details";
+    rp_deadline_paused: "Batas waktu verifikasi berhenti sampai Anda melengkapi keterangan yang diminta.", "The verification deadline is paused until you supply the information asked for.";
 }
 
 impl Tr {
@@ -314,6 +368,14 @@ impl Tr {
             "code" => ("Kode", "Code"),
             "parent" => ("Induk", "Parent"),
             "kind" => ("Jenis", "Kind"),
+            "answer" => ("Tanggapan", "Your reply"),
+            "information" => ("Keterangan tambahan", "The information"),
+            "reason" => ("Alasan", "Reason"),
+            "comment" => ("Komentar", "Comment"),
+            "stars" => ("Penilaian", "Rating"),
+            "consent" => ("Persetujuan", "Consent"),
+            "type" => ("Jenis tanggapan", "Type of response"),
+            "text" => ("Teks", "Text"),
             _ => ("Isian", "Field"),
         };
         if self.0 == Lang::En { en } else { id }
@@ -324,6 +386,23 @@ impl Tr {
     pub fn problem(&self, field: &str, problem: Problem) -> String {
         let label = self.field(field);
         let en = self.0 == Lang::En;
+        // A rating is chosen, not typed: one message whatever was wrong with it.
+        if field == "stars" {
+            return self
+                .pick(
+                    "Pilih penilaian dari 1 sampai 5.",
+                    "Choose a rating from 1 to 5.",
+                )
+                .to_owned();
+        }
+        if field == "consent" {
+            return self
+                .pick(
+                    "Centang persetujuan Anda untuk melimpahkan laporan ke Ombudsman.",
+                    "Tick the box to give your consent to the handover to the Ombudsman.",
+                )
+                .to_owned();
+        }
         match problem {
             Problem::Required if en => format!("{label} is required."),
             Problem::Required => format!("{label} wajib diisi."),
@@ -506,10 +585,12 @@ impl Tr {
         }
     }
 
-    /// A sentence telling what happened in a history event; `agency` is the display name of
-    /// the agency the event names, if any.
+    /// A sentence telling what happened in a history event. `target` is the display name of
+    /// where the step sent the report, if any: the agency it was routed to, the units of a
+    /// disposisi, or the suggested agency of a *bukan wewenang*. See [`Tr::event_named`] for
+    /// the fuller sentence the reporter reads.
     #[must_use]
-    pub fn event(&self, kind: &EventKind, agency: Option<&str>) -> String {
+    pub fn event(&self, kind: &EventKind, target: Option<&str>) -> String {
         let en = self.0 == Lang::En;
         match kind {
             EventKind::Submitted { channel } if en => {
@@ -518,7 +599,7 @@ impl Tr {
             EventKind::Submitted { channel } => {
                 format!("Laporan diterima melalui {}", self.channel(*channel))
             }
-            EventKind::Transition { action, .. } => self.step(*action, agency),
+            EventKind::Transition { action, .. } => self.step(*action, target),
             EventKind::PrivacyRaised { privacy } => {
                 let what = match (privacy.anonymous, privacy.confidential) {
                     (true, true) => self.pick("anonim dan rahasia", "anonim and rahasia"),
@@ -533,24 +614,32 @@ impl Tr {
             }
             EventKind::Verified { .. } => self
                 .pick(
-                    "Admin memeriksa isi laporan (judul, klasifikasi, kategori)",
-                    "The admin checked the report's content (title, classification, category)",
+                    "Admin memeriksa isi laporan (judul, klasifikasi, kategori, kelas penanganan)",
+                    "The admin checked the report's content (title, classification, category, handling class)",
                 )
                 .to_owned(),
-            EventKind::Rated { stars, .. } if en => format!("The reporter rated the handling {stars}/5"),
-            EventKind::Rated { stars, .. } => format!("Pelapor memberi nilai {stars}/5"),
-            EventKind::Overdue { stage: 1, .. } => self
-                .pick(
-                    "Batas waktu terlewati; pemegang laporan diingatkan",
-                    "Deadline missed; whoever holds the report was alerted",
-                )
-                .to_owned(),
-            EventKind::Overdue { .. } => self
-                .pick(
-                    "Eskalasi ke instansi induk dan admin nasional",
-                    "Escalated to the parent agency and the national admins",
-                )
-                .to_owned(),
+            EventKind::Rated { stars, .. } if en => {
+                format!("The reporter rated the handling {stars} out of 5")
+            }
+            EventKind::Rated { stars, .. } => {
+                format!("Pelapor memberi penilaian {stars} dari 5")
+            }
+            EventKind::Overdue { step, stage: 1, .. } if en => format!(
+                "The {} deadline passed; whoever holds the report was alerted",
+                self.deadline_step(*step)
+            ),
+            EventKind::Overdue { step, stage: 1, .. } => format!(
+                "Batas waktu {} terlewati; pemegang laporan diingatkan",
+                self.deadline_step(*step)
+            ),
+            EventKind::Overdue { step, .. } if en => format!(
+                "The {} is still overdue: escalated to the parent agency and the national admins",
+                self.deadline_step(*step)
+            ),
+            EventKind::Overdue { step, .. } => format!(
+                "{} masih terlambat: dieskalasi ke instansi induk dan admin nasional",
+                capitalized(self.deadline_step(*step))
+            ),
             EventKind::OmbudsmanOffered => self
                 .pick(
                     "Laporan belum selesai setelah 60 hari: pelapor dapat melimpahkannya ke Ombudsman",
@@ -566,9 +655,86 @@ impl Tr {
         }
     }
 
-    fn step(&self, action: Action, agency: Option<&str>) -> String {
+    /// The sentence of a history event with every agency it mentions named: who returned a
+    /// report as *bukan wewenang* and whom they suggested, the units of a disposisi, why a
+    /// report was archived. `name` turns an agency code into its display name.
+    #[must_use]
+    pub fn event_named(&self, kind: &EventKind, name: &dyn Fn(&str) -> String) -> String {
         let en = self.0 == Lang::En;
-        let to = agency.unwrap_or(if en {
+        let EventKind::Transition {
+            action,
+            agency,
+            units,
+            archive,
+            suggested_agency,
+            ..
+        } = kind
+        else {
+            return self.event(kind, None);
+        };
+        match action {
+            Action::ReturnNotAuthority => {
+                let by = agency.as_deref().map_or_else(
+                    || {
+                        self.pick("Instansi yang menangani", "The agency handling it")
+                            .to_owned()
+                    },
+                    name,
+                );
+                let mut sentence = if en {
+                    format!(
+                        "{by} said the report is not within its authority (bukan wewenang) and returned it to the national admin for re-routing"
+                    )
+                } else {
+                    format!(
+                        "{by} menyatakan laporan ini bukan wewenangnya dan mengembalikannya ke admin nasional untuk diteruskan ulang"
+                    )
+                };
+                if let Some(suggested) = suggested_agency {
+                    sentence.push_str(if en {
+                        "; suggested agency: "
+                    } else {
+                        "; instansi yang disarankan: "
+                    });
+                    sentence.push_str(&name(suggested));
+                }
+                sentence
+            }
+            Action::Dispose if !units.is_empty() => {
+                let names: Vec<String> = units.iter().map(|u| name(u)).collect();
+                self.step(*action, Some(&names.join(", ")))
+            }
+            Action::Archive => match archive {
+                Some(reason) if en => {
+                    format!("Archived by the admin: {}", self.archive_reason(*reason))
+                }
+                Some(reason) => {
+                    format!("Diarsipkan oleh admin: {}", self.archive_reason(*reason))
+                }
+                None => self.step(*action, None),
+            },
+            _ => self.step(*action, agency.as_deref().map(name).as_deref()),
+        }
+    }
+
+    /// The label of the text a step carries: the admin's question, the reporter's reply, a
+    /// reason.
+    #[must_use]
+    pub fn step_note_label(&self, action: Action) -> &'static str {
+        match action {
+            Action::RequestInformation => self.rp_question(),
+            Action::SupplyInformation => {
+                self.pick("Keterangan dari pelapor", "Information from the reporter")
+            }
+            Action::ReporterReply => self.pick("Tanggapan pelapor", "The reporter's reply"),
+            Action::Archive => self.pick("Keterangan", "Note"),
+            _ => self.rep_reason(),
+        }
+    }
+
+    fn step(&self, action: Action, target: Option<&str>) -> String {
+        let en = self.0 == Lang::En;
+        let to = target.unwrap_or(if en {
             "the agency in charge"
         } else {
             "instansi yang berwenang"
@@ -580,11 +746,19 @@ impl Tr {
                 format!("Routed to {to}, the agency the reporter chose")
             }
             Action::RouteToChosenAgency => format!("Diteruskan ke {to}, instansi pilihan pelapor"),
-            Action::Dispose if en => format!("Passed on (disposisi) to {to}"),
-            Action::Dispose => format!("Disposisi ke {to}"),
-            Action::ReturnNotAuthority => match agency {
+            Action::Dispose => match target {
+                Some(units) if en => format!("Passed on (disposisi) to {units}"),
+                Some(units) => format!("Disposisi ke {units}"),
+                None => self
+                    .pick(
+                        "Disposisi ke unit kerja",
+                        "Passed on (disposisi) to a unit",
+                    )
+                    .to_owned(),
+            },
+            Action::ReturnNotAuthority => match target {
                 Some(a) if en => format!(
-                    "Returned: not this agency's authority (bukan wewenang); suggested agency: {a}"
+                    "Returned: not within the agency's authority (bukan wewenang); suggested agency: {a}"
                 ),
                 Some(a) => format!(
                     "Dikembalikan karena bukan wewenang instansi; instansi yang disarankan: {a}"
@@ -592,7 +766,7 @@ impl Tr {
                 None => self
                     .pick(
                         "Dikembalikan karena bukan wewenang instansi",
-                        "Returned: not this agency's authority (bukan wewenang)",
+                        "Returned: not within the agency's authority (bukan wewenang)",
                     )
                     .to_owned(),
             },
@@ -601,14 +775,14 @@ impl Tr {
                 .to_owned(),
             Action::RequestInformation => self
                 .pick(
-                    "Admin meminta keterangan tambahan dari pelapor",
-                    "The admin asked the reporter for more information",
+                    "Admin meminta keterangan tambahan dari pelapor; batas waktu verifikasi berhenti sampai pelapor menjawab",
+                    "The admin asked the reporter for more information; the verification deadline is paused until they answer",
                 )
                 .to_owned(),
             Action::SupplyInformation => self
                 .pick(
-                    "Pelapor melengkapi keterangan",
-                    "The reporter supplied more information",
+                    "Pelapor melengkapi keterangan; laporan kembali diverifikasi",
+                    "The reporter supplied more information; verification continues",
                 )
                 .to_owned(),
             Action::Accept => self
@@ -634,8 +808,8 @@ impl Tr {
                 .to_owned(),
             Action::PublishFollowUp => self
                 .pick(
-                    "Tindak lanjut diterbitkan; pelapor dapat menanggapi dalam 10 hari kerja",
-                    "Follow-up published; the reporter may reply within 10 working days",
+                    "Tindak lanjut diterbitkan; pelapor dapat menanggapinya",
+                    "Follow-up published; the reporter may reply to it",
                 )
                 .to_owned(),
             Action::RejectFollowUp => self
@@ -645,7 +819,10 @@ impl Tr {
                 )
                 .to_owned(),
             Action::ReporterReply => self
-                .pick("Pelapor memberi tanggapan", "The reporter replied")
+                .pick(
+                    "Pelapor menanggapi tindak lanjut; laporan kembali ke instansi",
+                    "The reporter replied to the follow-up; the report went back to the agency",
+                )
                 .to_owned(),
             Action::ConfirmResolved => self
                 .pick(
@@ -655,8 +832,8 @@ impl Tr {
                 .to_owned(),
             Action::AutoClose => self
                 .pick(
-                    "Selesai otomatis: tidak ada tanggapan dalam 10 hari kerja",
-                    "Closed automatically: no reply within 10 working days",
+                    "Selesai otomatis: tidak ada tanggapan pelapor dalam batas waktu",
+                    "Closed automatically: no reply from the reporter in time",
                 )
                 .to_owned(),
             Action::Reopen => self
@@ -672,6 +849,169 @@ impl Tr {
                 )
                 .to_owned(),
         }
+    }
+
+    /// Kelas penanganan, as officers choose it.
+    #[must_use]
+    pub fn handling_class(&self, class: HandlingClass) -> &'static str {
+        match class {
+            HandlingClass::Biasa => self.pick(
+                "Biasa: permintaan informasi atau pengaduan umum",
+                "Ordinary: an information request or a plain complaint",
+            ),
+            HandlingClass::TanpaPemeriksaan => self.pick(
+                "Sengketa atau pelanggaran tanpa pemeriksaan lapangan",
+                "A dispute or violation needing no field check",
+            ),
+            HandlingClass::PemeriksaanLapangan => {
+                self.pick("Perlu pemeriksaan lapangan", "Needs a field examination")
+            }
+        }
+    }
+
+    /// Why a report was archived, in plain words the reporter understands.
+    #[must_use]
+    pub fn archive_reason(&self, reason: ArchiveReason) -> &'static str {
+        match reason {
+            ArchiveReason::Incomplete => self.pick(
+                "laporan kurang lengkap (apa, di mana, atau kapan kejadiannya belum jelas)",
+                "the report is incomplete (what, where or when is missing)",
+            ),
+            ArchiveReason::TooGeneral => self.pick(
+                "laporan terlalu umum untuk ditindaklanjuti",
+                "the report is too general to act on",
+            ),
+            ArchiveReason::NotPublicService => self.pick(
+                "laporan tidak menyangkut pelayanan publik",
+                "the report is not about a public service",
+            ),
+            ArchiveReason::Duplicate => self.pick(
+                "laporan yang sama sudah pernah disampaikan",
+                "the same report was already filed",
+            ),
+            ArchiveReason::Abusive => self.pick(
+                "laporan memuat kata-kata kasar atau menyinggung",
+                "the report contains abusive or offensive language",
+            ),
+            ArchiveReason::OutOfScope => self.pick(
+                "di luar cakupan LAPOR! (misalnya perkara pidana atau korupsi); sampaikan ke lembaga yang berwenang",
+                "outside what LAPOR! handles (e.g. a criminal or corruption case); take it to the competent body",
+            ),
+        }
+    }
+
+    /// The stretch of work a deadline belongs to, as a noun: «batas waktu verifikasi».
+    #[must_use]
+    pub fn deadline_step(&self, step: Step) -> &'static str {
+        match step {
+            Step::Verification => self.pick("verifikasi", "verification"),
+            Step::FollowUp => self.pick("tindak lanjut", "follow-up"),
+            Step::ReporterWindow => self.pick("tanggapan pelapor", "reporter's reply"),
+        }
+    }
+
+    /// Working days left before a deadline: «3 hari kerja lagi», «hari ini», «terlambat 2
+    /// hari kerja».
+    #[must_use]
+    pub fn days_left(&self, days: i64) -> String {
+        let en = self.0 == Lang::En;
+        match days {
+            0 => self.pick("hari ini", "due today").to_owned(),
+            1 if en => "1 working day left".to_owned(),
+            -1 if en => "1 working day overdue".to_owned(),
+            d if d > 0 && en => format!("{d} working days left"),
+            d if d > 0 => format!("{d} hari kerja lagi"),
+            d if en => format!("{} working days overdue", d.unsigned_abs()),
+            d => format!("terlambat {} hari kerja", d.unsigned_abs()),
+        }
+    }
+
+    /// The deadline a report runs against, as its reporter reads it: «Tindak lanjut paling
+    /// lambat 02-12-2026 23:59 WIB (3 hari kerja lagi)». `due` is already formatted with its
+    /// zone; `None` while the clock is stopped.
+    #[must_use]
+    pub fn deadline_sentence(
+        &self,
+        step: Step,
+        due: Option<&str>,
+        days_left: Option<i64>,
+    ) -> String {
+        let en = self.0 == Lang::En;
+        let Some(due) = due else {
+            return self.rp_deadline_paused().to_owned();
+        };
+        let left = days_left.map_or(String::new(), |d| format!(" ({})", self.days_left(d)));
+        match step {
+            Step::ReporterWindow if days_left.is_some_and(|d| d < 0) => {
+                if en {
+                    format!(
+                        "The time to reply ended on {due}; the report will be closed automatically."
+                    )
+                } else {
+                    format!("Batas waktu tanggapan berakhir {due}; laporan akan ditutup otomatis.")
+                }
+            }
+            Step::ReporterWindow if en => format!(
+                "You may reply until {due}{left}. Without a reply the report closes automatically."
+            ),
+            Step::ReporterWindow => format!(
+                "Anda dapat menanggapi paling lambat {due}{left}. Tanpa tanggapan, laporan ditutup otomatis."
+            ),
+            Step::Verification if en => format!("Verification due by {due}{left}"),
+            Step::Verification => format!("Verifikasi paling lambat {due}{left}"),
+            Step::FollowUp if en => format!("Follow-up due by {due}{left}"),
+            Step::FollowUp => format!("Tindak lanjut paling lambat {due}{left}"),
+        }
+    }
+
+    /// Until when a closed report can still be reopened.
+    #[must_use]
+    pub fn reopen_until(&self, until: &str) -> String {
+        if self.0 == Lang::En {
+            format!("If the problem comes back you may reopen the report until {until}.")
+        } else {
+            format!(
+                "Bila masalahnya muncul lagi, Anda dapat membuka kembali laporan sampai {until}."
+            )
+        }
+    }
+
+    /// Why and how a report can go to the Ombudsman after `days` days.
+    #[must_use]
+    pub fn ombudsman_offer(&self, days: u32) -> String {
+        if self.0 == Lang::En {
+            format!(
+                "Your report is still unresolved after {days} days. With your consent it is handed, with its history and your contact details, to the Ombudsman of the Republic of Indonesia, which takes it over; handling in LAPOR! then ends."
+            )
+        } else {
+            format!(
+                "Laporan Anda belum selesai setelah {days} hari. Dengan persetujuan Anda, laporan beserta riwayat dan data kontak Anda diteruskan ke Ombudsman Republik Indonesia, yang akan mengambil alih penanganannya; penanganan di LAPOR! berakhir."
+            )
+        }
+    }
+
+    /// A rating choice: «4 — baik».
+    #[must_use]
+    pub fn star_label(&self, stars: u8) -> &'static str {
+        match stars {
+            1 => self.pick("1 — sangat buruk", "1 — very poor"),
+            2 => self.pick("2 — buruk", "2 — poor"),
+            3 => self.pick("3 — cukup", "3 — fair"),
+            4 => self.pick("4 — baik", "4 — good"),
+            _ => self.pick("5 — sangat baik", "5 — very good"),
+        }
+    }
+
+    /// A file size people read: «12 KB», «1,5 MB».
+    #[must_use]
+    pub fn file_size(&self, bytes: i64) -> String {
+        let kb = (bytes.max(0) + 1023) / 1024;
+        if kb < 1024 {
+            return format!("{kb} KB");
+        }
+        let tenths = (kb * 10 + 512) / 1024;
+        let sep = if self.0 == Lang::En { '.' } else { ',' };
+        format!("{}{sep}{} MB", tenths / 10, tenths % 10)
     }
 
     fn month(&self, month: u32) -> &'static str {
@@ -779,6 +1119,86 @@ mod tests {
                 "{status:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_step_and_domain_value_reads_differently_in_each_language() {
+        let (id, en) = (Tr(Lang::Id), Tr(Lang::En));
+        for action in Action::ALL {
+            let kind = EventKind::step(action, Status::Routed, Status::Routed);
+            let (i, e) = (id.event(&kind, None), en.event(&kind, None));
+            assert!(!i.is_empty() && i != e, "{action:?}");
+        }
+        for reason in ArchiveReason::ALL {
+            assert_ne!(id.archive_reason(reason), en.archive_reason(reason));
+        }
+        for class in HandlingClass::ALL {
+            assert_ne!(id.handling_class(class), en.handling_class(class));
+        }
+        for step in [Step::Verification, Step::FollowUp, Step::ReporterWindow] {
+            assert_ne!(id.deadline_step(step), en.deadline_step(step));
+        }
+    }
+
+    #[test]
+    fn deadlines_read_as_plain_sentences() {
+        let (id, en) = (Tr(Lang::Id), Tr(Lang::En));
+        assert_eq!(id.days_left(3), "3 hari kerja lagi");
+        assert_eq!(id.days_left(0), "hari ini");
+        assert_eq!(id.days_left(-2), "terlambat 2 hari kerja");
+        assert_eq!(en.days_left(1), "1 working day left");
+        assert_eq!(en.days_left(-1), "1 working day overdue");
+        assert_eq!(en.days_left(-4), "4 working days overdue");
+        assert_eq!(
+            id.deadline_sentence(Step::FollowUp, Some("02-12-2026 23:59 WIB"), Some(5)),
+            "Tindak lanjut paling lambat 02-12-2026 23:59 WIB (5 hari kerja lagi)"
+        );
+        assert_eq!(
+            en.deadline_sentence(Step::Verification, Some("30-11-2026 23:59 WIB"), Some(-1)),
+            "Verification due by 30-11-2026 23:59 WIB (1 working day overdue)"
+        );
+        assert_eq!(
+            id.deadline_sentence(Step::Verification, None, None),
+            id.rp_deadline_paused()
+        );
+    }
+
+    #[test]
+    fn a_return_as_not_authority_names_who_returned_it_and_whom_they_suggest() {
+        let kind = EventKind::Transition {
+            action: Action::ReturnNotAuthority,
+            from: Status::Routed,
+            to: Status::Returned,
+            agency: Some("pemkot".to_owned()),
+            reason: Some("Bukan urusan kota.".to_owned()),
+            units: Vec::new(),
+            follow_up: None,
+            archive: None,
+            suggested_agency: Some("kemensos".to_owned()),
+        };
+        let name = |code: &str| match code {
+            "pemkot" => "Pemerintah Kota".to_owned(),
+            other => other.to_uppercase(),
+        };
+        assert_eq!(
+            Tr(Lang::Id).event_named(&kind, &name),
+            "Pemerintah Kota menyatakan laporan ini bukan wewenangnya dan mengembalikannya ke admin nasional untuk diteruskan ulang; instansi yang disarankan: KEMENSOS"
+        );
+        let archived = EventKind::Transition {
+            action: Action::Archive,
+            from: Status::Unverified,
+            to: Status::Archived,
+            agency: None,
+            reason: None,
+            units: Vec::new(),
+            follow_up: None,
+            archive: Some(ArchiveReason::TooGeneral),
+            suggested_agency: None,
+        };
+        assert_eq!(
+            Tr(Lang::Id).event_named(&archived, &name),
+            "Diarsipkan oleh admin: laporan terlalu umum untuk ditindaklanjuti"
+        );
     }
 
     #[test]

@@ -450,6 +450,11 @@ async fn the_public_api_never_shows_confidential_reports_or_an_anonymous_reporte
 #[tokio::test]
 async fn public_filters_search_and_pagination_work_and_bad_filters_are_named() {
     let t = TestApp::with_demo().await;
+    // A report routed straight to a unit of the city.
+    let (straight, _) = t
+        .file(json!({ "title": "Trotoar rusak di Jalan Ahmad Yani" }))
+        .await;
+    t.route(&straight, Some(common::PUPR)).await;
     let all = t.get("/api/v1/public/reports").await.json();
     let total = all["total"].as_i64().unwrap();
     assert!(total >= 5, "{all}");
@@ -593,6 +598,8 @@ async fn the_openapi_document_describes_the_api() {
     for path in [
         "/api/v1/reports",
         "/api/v1/reports/{tracking_code}",
+        "/api/v1/reports/{tracking_code}/responses",
+        "/api/v1/reports/{tracking_code}/attachments/{id}",
         "/api/v1/public/reports",
         "/api/v1/regions",
         "/api/v1/categories",
@@ -609,23 +616,38 @@ async fn reporter_contact_data_never_reaches_the_logs() {
 
     #[derive(Clone, Default)]
     struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
+
+    // One process-wide subscriber writing into the buffer of the test thread that asks for
+    // it. (A thread-local `set_default` is flaky while other tests run: call sites first hit
+    // on their threads cache "nobody listens" and hide the events from it.)
+    thread_local! {
+        static CAPTURE: std::cell::RefCell<Option<Captured>> = const { std::cell::RefCell::new(None) };
+    }
+    #[derive(Clone, Copy)]
+    struct ThisThread;
+    impl std::io::Write for ThisThread {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
+            CAPTURE.with(|c| {
+                if let Some(captured) = c.borrow().as_ref() {
+                    captured.0.lock().unwrap().extend_from_slice(buf);
+                }
+            });
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-
+    static GLOBAL: std::sync::Once = std::sync::Once::new();
+    GLOBAL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(|| ThisThread)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    CAPTURE.with(|c| *c.borrow_mut() = Some(captured.clone()));
 
     let t = TestApp::new().await;
     let (_, code) = t.file(json!({"reporter": {"name": "Siti Nurhaliza", "email": "siti.n@example.org", "phone": "081299887766"}})).await;
@@ -637,6 +659,14 @@ async fn reporter_contact_data_never_reaches_the_logs() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A response refused (nothing to answer yet) logs no code and no text either.
+    let refused = t
+        .post_json(
+            &format!("/api/v1/reports/{code}/responses"),
+            &json!({"type": "reply", "text": "Siti Nurhaliza menunggu jawaban."}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
@@ -652,5 +682,321 @@ async fn reporter_contact_data_never_reaches_the_logs() {
         &code.replace('-', ""),
     ] {
         assert!(!logs.contains(secret), "{secret} leaked into the logs");
+    }
+}
+
+// ---------------------------------------------------------------- the reporter's responses
+
+/// Files a report and brings it to "awaiting the reporter" with a PDF on the follow-up.
+async fn awaiting_reporter(t: &TestApp) -> (String, String) {
+    let (number, code) = t.file(json!({})).await;
+    t.route(&number, None).await;
+    t.follow_up(
+        &number,
+        "Lubang sudah ditambal oleh UPT Jalan pada 24 November.",
+        vec![common::pdf("balasan")],
+    )
+    .await;
+    (number, code)
+}
+
+async fn respond(t: &TestApp, code: &str, body: Value) -> common::Reply {
+    t.post_json(&format!("/api/v1/reports/{code}/responses"), &body)
+        .await
+}
+
+#[tokio::test]
+async fn the_reporter_reads_follow_ups_options_and_the_deadline() {
+    let t = TestApp::new().await;
+    let (number, code) = t.file(json!({})).await;
+    let fresh = t.get(&format!("/api/v1/reports/{code}")).await.json();
+    assert_eq!(fresh["follow_ups"], json!([]));
+    assert_eq!(fresh["deadline"]["step"], "verification");
+    assert_eq!(fresh["deadline"]["due_local"], "30-11-2026 23:59 WIB");
+    assert_eq!(fresh["deadline"]["working_days_left"], 3);
+    assert_eq!(fresh["options"]["reply"], false);
+
+    t.route(&number, None).await;
+    t.follow_up(
+        &number,
+        "Lubang sudah ditambal oleh UPT Jalan pada 24 November.",
+        vec![common::pdf("balasan")],
+    )
+    .await;
+    let reply = t.get(&format!("/api/v1/reports/{code}")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.header("cache-control").contains("no-store"));
+    let report = reply.json();
+    assert_eq!(report["status"], "awaiting_reporter");
+    let follow_up = &report["follow_ups"][0];
+    assert_eq!(
+        follow_up["text"],
+        "Lubang sudah ditambal oleh UPT Jalan pada 24 November."
+    );
+    assert_eq!(follow_up["agency"], common::CITY);
+    assert_eq!(follow_up["agency_name"], common::CITY_NAME);
+    assert_eq!(follow_up["published_at"], "2026-11-25T03:00:00Z");
+    let attachment = &follow_up["attachments"][0];
+    assert_eq!(attachment["file_name"], "surat balasan.pdf");
+    assert_eq!(attachment["content_type"], "application/pdf");
+    assert!(attachment["size_bytes"].as_i64().unwrap() > 0);
+    assert_eq!(
+        report["options"],
+        json!({
+            "reply": true,
+            "supply_information": false,
+            "confirm_resolved": true,
+            "rate": true,
+            "reopen": false,
+            "escalate_ombudsman": false,
+            "window_until": "2026-12-09T17:00:00Z",
+        })
+    );
+    assert_eq!(
+        report["deadline"],
+        json!({
+            "step": "reporter_window",
+            "due": "2026-12-09T17:00:00Z",
+            "due_local": "09-12-2026 23:59 WIB",
+            "zone": "WIB",
+            "working_days_left": 10,
+            "overdue": false,
+        })
+    );
+    let actions: Vec<&str> = report["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["verify", "follow_up", "publish_follow_up"]);
+    assert!(
+        report["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["type"] != "verified"),
+        "officers' internals stay out"
+    );
+
+    // The file, by the code.
+    let id = attachment["id"].as_i64().unwrap();
+    let file = t
+        .get(&format!("/api/v1/reports/{code}/attachments/{id}"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.header("content-type"), "application/pdf");
+    assert!(
+        file.header("content-disposition")
+            .starts_with("attachment;")
+    );
+    assert_eq!(file.header("x-content-type-options"), "nosniff");
+    let (_, other) = t.file(json!({})).await;
+    for path in [
+        format!("/api/v1/reports/{other}/attachments/{id}"),
+        format!("/api/v1/reports/{code}/attachments/{}", id + 1),
+        format!("/api/v1/reports/{code}/attachments/satu"),
+    ] {
+        let missing = t.get(&path).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(missing.header("content-type"), "application/problem+json");
+    }
+}
+
+#[tokio::test]
+async fn the_reporter_answers_rates_and_closes_through_the_api() {
+    let t = TestApp::new().await;
+    let (_, code) = awaiting_reporter(&t).await;
+    let answer = "Lubang di sisi kiri jalan belum ditambal sama sekali.";
+    let reply = respond(&t, &code, json!({ "type": "reply", "text": answer })).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.header("cache-control").contains("no-store"));
+    let report = reply.json();
+    assert_eq!(report["status"], "routed");
+    assert_eq!(report["deadline"]["step"], "follow_up");
+    assert_eq!(report["options"]["reply"], false);
+    let last = report["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "reporter_reply");
+    assert_eq!(last["actor_role"], "reporter");
+    assert_eq!(last["reason"], answer);
+
+    // The same answer again: refused, stored once.
+    let again = respond(&t, &code, json!({ "type": "reply", "text": answer })).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.header("content-type"), "application/problem+json");
+    let problem = again.json();
+    assert_eq!(problem["code"], "refused");
+    assert_eq!(problem["refusal"], "not_in_this_status");
+    let tracked = t.get(&format!("/api/v1/reports/{code}")).await.json();
+    let answers = tracked["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "reporter_reply")
+        .count();
+    assert_eq!(answers, 1);
+
+    t.follow_up(
+        tracked["number"].as_str().unwrap(),
+        "Sisi kiri jalan sudah ditambal pagi ini oleh regu UPT.",
+        Vec::new(),
+    )
+    .await;
+    let rated = respond(
+        &t,
+        &code,
+        json!({ "type": "rate", "stars": 4, "comment": "Cukup cepat." }),
+    )
+    .await;
+    assert_eq!(rated.status, StatusCode::OK, "{}", rated.body);
+    let rated = rated.json();
+    assert_eq!(rated["rating"], 4);
+    let last = rated["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["type"], "rated");
+    assert_eq!(last["stars"], 4);
+    assert_eq!(last["comment"], "Cukup cepat.");
+    let closed = respond(&t, &code, json!({ "type": "confirm_resolved" })).await;
+    assert_eq!(closed.json()["status"], "closed");
+    assert_eq!(closed.json()["deadline"], Value::Null);
+    assert_eq!(closed.json()["options"]["reopen"], true);
+    let reopened = respond(
+        &t,
+        &code,
+        json!({ "type": "reopen", "text": "Lubangnya muncul lagi setelah hujan." }),
+    )
+    .await;
+    assert_eq!(reopened.json()["status"], "routed");
+}
+
+#[tokio::test]
+async fn bad_responses_are_named_per_field_and_refusals_carry_a_stable_code() {
+    let t = TestApp::new().await;
+    let (_, code) = awaiting_reporter(&t).await;
+    for (body, field, problem) in [
+        (json!({}), "type", "required"),
+        (json!({ "type": "dance" }), "type", "invalid_value"),
+        (json!({ "type": "reply" }), "text", "required"),
+        (
+            json!({ "type": "reply", "text": "ok" }),
+            "text",
+            "too_short",
+        ),
+        (json!({ "type": "rate" }), "stars", "required"),
+        (
+            json!({ "type": "rate", "stars": 0 }),
+            "stars",
+            "out_of_range",
+        ),
+        (
+            json!({ "type": "rate", "stars": 6 }),
+            "stars",
+            "out_of_range",
+        ),
+        (
+            json!({ "type": "rate", "stars": 70000 }),
+            "stars",
+            "out_of_range",
+        ),
+        (
+            json!({ "type": "rate", "stars": "x" }),
+            "stars",
+            "invalid_type",
+        ),
+        (
+            json!({ "type": "reply", "txt": "salah" }),
+            "txt",
+            "unknown_field",
+        ),
+    ] {
+        let reply = respond(&t, &code, body.clone()).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(reply.header("content-type"), "application/problem+json");
+        assert_eq!(reply.json()["code"], "invalid_input", "{body}");
+        assert_eq!(
+            field_codes(&reply),
+            vec![(field.to_owned(), problem.to_owned())],
+            "{body}"
+        );
+    }
+    let english = t
+        .post_raw(
+            &format!("/api/v1/reports/{code}/responses"),
+            "application/json",
+            json!({ "type": "reply", "text": "" }).to_string(),
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(
+        english.json()["errors"][0]["message"],
+        "Your reply is required."
+    );
+    let indonesian = respond(&t, &code, json!({ "type": "rate", "stars": 9 })).await;
+    assert_eq!(
+        indonesian.json()["errors"][0]["message"],
+        "Pilih penilaian dari 1 sampai 5."
+    );
+
+    let malformed = t
+        .post_raw(
+            &format!("/api/v1/reports/{code}/responses"),
+            "application/json",
+            "{\"type\":".to_owned(),
+            &[],
+        )
+        .await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    let wrong_type = t
+        .post_raw(
+            &format!("/api/v1/reports/{code}/responses"),
+            "text/plain",
+            "reply".to_owned(),
+            &[],
+        )
+        .await;
+    assert_eq!(wrong_type.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // Not open now.
+    let early = respond(&t, &code, json!({ "type": "escalate_ombudsman" })).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.json()["refusal"], "too_early_for_ombudsman");
+    let reopen = respond(
+        &t,
+        &code,
+        json!({ "type": "reopen", "text": "Belum selesai juga." }),
+    )
+    .await;
+    assert_eq!(reopen.status, StatusCode::CONFLICT);
+    assert_eq!(reopen.json()["refusal"], "not_in_this_status");
+    t.advance_days(20);
+    let late = respond(
+        &t,
+        &code,
+        json!({ "type": "reply", "text": "Masih berlubang sampai sekarang." }),
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    let problem = late.json();
+    assert_eq!(problem["code"], "refused");
+    assert_eq!(problem["refusal"], "window_closed");
+    assert_eq!(
+        problem["detail"],
+        "Batas waktu untuk menanggapi sudah lewat."
+    );
+    let status = t.get(&format!("/api/v1/reports/{code}")).await.json();
+    assert_eq!(status["status"], "awaiting_reporter", "nothing changed");
+
+    // An unknown code is a 404 whatever the body.
+    for body in [
+        json!({ "type": "reply", "text": "Masih berlubang." }),
+        json!({}),
+    ] {
+        let missing = respond(&t, "ZZZZ-ZZZZ-ZZZZZ", body).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_eq!(missing.json()["code"], "not_found");
     }
 }

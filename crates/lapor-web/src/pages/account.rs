@@ -1,13 +1,15 @@
 //! Accounts: register, log in, log out, and the reports filed from an account.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use lapor_app::{AppError, SESSION_DAYS};
+use axum::response::{IntoResponse, Redirect, Response};
+use lapor_app::{AppError, ReporterKey, SESSION_DAYS};
+use lapor_domain::status::Status;
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::Registration;
 
+use super::track::{Access, Outcome, StepKind, attachment_response, reporter_page, take_step};
 use super::{Chrome, Ctx, FieldErrors, no_store, render_status, see_other};
 use crate::AppState;
 use crate::error::PageError;
@@ -37,6 +39,8 @@ pub struct MyItem {
     pub title: String,
     pub status: &'static str,
     pub date: String,
+    /// The reporter is asked to answer (a follow-up, or the admin's question).
+    pub needs_you: bool,
 }
 
 #[derive(Template)]
@@ -213,6 +217,7 @@ pub async fn my_reports(State(state): State<AppState>, ctx: Ctx) -> Response {
             title: r.report.title.clone(),
             status: tr.status(r.report.status),
             date: tr.date(r.report.created_at.date_naive()),
+            needs_you: matches!(r.report.status, Status::AwaitingReporter | Status::Pending),
         })
         .collect();
     no_store(render_status(
@@ -225,11 +230,13 @@ pub async fn my_reports(State(state): State<AppState>, ctx: Ctx) -> Response {
     ))
 }
 
-/// `GET /laporan-saya/{number}`: the reporter's view of one of the account's reports.
+/// `GET /laporan-saya/{number}`: the reporter's view of one of the account's reports, with
+/// the confirmation of the step just taken (`?ok=<step>`, after a redirect).
 pub async fn my_report(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(number): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let tr = ctx.tr;
     let Some(user) = &ctx.user else {
@@ -238,8 +245,79 @@ pub async fn my_report(
     let Some(number) = ReportNumber::parse(&number) else {
         return PageError::not_found(tr).into_response();
     };
-    match state.app.my_report(user, number).await {
-        Ok(tracked) => super::track::reporter_page(&state, &ctx, &tracked).await,
+    let done = query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("ok="))
+        .and_then(StepKind::from_code);
+    let outcome = Outcome {
+        done: done.map(|kind| kind.done(tr)),
+        ..Outcome::default()
+    };
+    match state
+        .app
+        .reporter_case(ReporterKey::Account { user, number })
+        .await
+    {
+        Ok(case) => {
+            let access = Access::Account(number.to_string());
+            reporter_page(&state, &ctx, &case, &access, StatusCode::OK, outcome).await
+        }
         Err(e) => PageError::from_app(e, tr).into_response(),
+    }
+}
+
+/// `POST /laporan-saya/{number}/tindakan`: a step on one of the account's reports.
+pub async fn my_report_act(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    CsrfForm(form): CsrfForm,
+) -> Response {
+    let Some(user) = &ctx.user else {
+        return see_other("/masuk");
+    };
+    let Some(number) = ReportNumber::parse(&number) else {
+        return PageError::not_found(ctx.tr).into_response();
+    };
+    take_step(
+        &state,
+        &ctx,
+        ReporterKey::Account { user, number },
+        &Access::Account(number.to_string()),
+        &form,
+    )
+    .await
+}
+
+/// `GET /laporan-saya/{number}/tindakan` (a bookmarked form target): the report page.
+pub async fn my_report_act_get(Path(number): Path<String>) -> Response {
+    match ReportNumber::parse(&number) {
+        Some(number) => Redirect::to(&format!("/laporan-saya/{number}")).into_response(),
+        None => see_other("/laporan-saya"),
+    }
+}
+
+/// `GET /laporan-saya/{number}/lampiran/{id}`: a published follow-up's file of one of the
+/// account's reports.
+pub async fn my_attachment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((number, id)): Path<(String, String)>,
+) -> Response {
+    let Some(user) = &ctx.user else {
+        return see_other("/masuk");
+    };
+    let (Some(number), Ok(id)) = (ReportNumber::parse(&number), id.parse::<i64>()) else {
+        return PageError::not_found(ctx.tr).into_response();
+    };
+    match state
+        .app
+        .attachment_for_reporter(ReporterKey::Account { user, number }, id)
+        .await
+    {
+        Ok(file) => attachment_response(file),
+        Err(e) => PageError::from_app(e, ctx.tr).into_response(),
     }
 }

@@ -31,11 +31,22 @@ mod regions;
 mod report_form;
 mod track;
 
+pub(crate) use track::{Stars, StepInput, StepKind, attachment_response, step_command};
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
         .route("/lapor", get(report_form::show).post(report_form::post))
         .route("/lacak", get(track::show).post(track::post))
+        // A bookmarked or reloaded-as-GET form target leads back to where the code is asked.
+        .route(
+            "/lacak/tindakan",
+            get(|| async { see_other("/lacak") }).post(track::act),
+        )
+        .route(
+            "/lacak/lampiran",
+            get(|| async { see_other("/lacak") }).post(track::attachment),
+        )
         .route("/laporan", get(public::list))
         .route("/laporan/{number}", get(public::detail))
         .route("/wilayah", get(regions::browse))
@@ -47,6 +58,14 @@ pub fn routes() -> Router<AppState> {
         .route("/keluar", post(account::logout))
         .route("/laporan-saya", get(account::my_reports))
         .route("/laporan-saya/{number}", get(account::my_report))
+        .route(
+            "/laporan-saya/{number}/tindakan",
+            get(account::my_report_act_get).post(account::my_report_act),
+        )
+        .route(
+            "/laporan-saya/{number}/lampiran/{id}",
+            get(account::my_attachment),
+        )
         .fallback(not_found)
 }
 
@@ -373,7 +392,10 @@ pub async fn agency_options(
 pub struct TimelineEntry {
     pub when: String,
     pub text: String,
-    pub reason: Option<String>,
+    /// What the text below is: a reason, the admin's question, the reporter's reply.
+    pub note_label: &'static str,
+    /// The text the step carried, if any.
+    pub note: Option<String>,
 }
 
 /// The display names of the agencies that `kinds` mention, in one query.
@@ -381,14 +403,20 @@ async fn agency_names<'a>(
     app: &App,
     kinds: impl Iterator<Item = &'a EventKind>,
 ) -> HashMap<String, String> {
-    let mut codes: Vec<&str> = kinds
-        .filter_map(|kind| match kind {
-            EventKind::Transition {
-                agency: Some(code), ..
-            } => Some(code.as_str()),
-            _ => None,
-        })
-        .collect();
+    let mut codes: Vec<&str> = Vec::new();
+    for kind in kinds {
+        if let EventKind::Transition {
+            agency,
+            units,
+            suggested_agency,
+            ..
+        } = kind
+        {
+            codes.extend(agency.as_deref());
+            codes.extend(suggested_agency.as_deref());
+            codes.extend(units.iter().map(String::as_str));
+        }
+    }
     codes.sort_unstable();
     codes.dedup();
     // A lookup failure only costs the nicer names: the codes are shown instead.
@@ -402,27 +430,27 @@ pub async fn timeline<'a>(
     events: impl Iterator<Item = (chrono::DateTime<chrono::Utc>, &'a EventKind)> + Clone,
 ) -> Vec<TimelineEntry> {
     let names = agency_names(app, events.clone().map(|(_, k)| k)).await;
+    let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_owned());
     events
         .map(|(at, kind)| {
-            let (agency, reason) = match kind {
-                EventKind::Transition { agency, reason, .. } => (
-                    agency
-                        .as_deref()
-                        .map(|a| names.get(a).map_or(a, String::as_str)),
-                    reason.clone(),
-                ),
-                _ => (None, None),
+            let (note_label, note) = match kind {
+                EventKind::Transition { action, reason, .. } => {
+                    (tr.step_note_label(*action), reason.clone())
+                }
+                EventKind::Rated { comment, .. } => (tr.rp_comment_label(), comment.clone()),
+                _ => (tr.rep_reason(), None),
             };
             TimelineEntry {
                 when: tr.datetime_wib(at),
-                text: tr.event(kind, agency),
-                reason,
+                text: tr.event_named(kind, &name),
+                note_label,
+                note,
             }
         })
         .collect()
 }
 
-/// The history of a report as its reporter sees it.
+/// The history of a report as its reporter sees it (already filtered by the use case).
 pub async fn reporter_timeline(app: &App, tr: Tr, history: &[StoredEvent]) -> Vec<TimelineEntry> {
     timeline(app, tr, history.iter().map(|e| (e.event.at, &e.event.kind))).await
 }

@@ -12,7 +12,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use http_body_util::BodyExt;
-use lapor_app::{App, FixedClock};
+use lapor_app::{App, AppError, Command, FixedClock, Officer, Upload};
+use lapor_domain::tracking::ReportNumber;
+use lapor_domain::user::Role;
 use tower::ServiceExt;
 
 static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
@@ -209,40 +211,166 @@ impl TestApp {
     }
 }
 
+/// The agencies the workflow helpers route to (the demo's codes and names, so they also
+/// work on top of the demo).
+pub const CITY: &str = "pemkot-palangkaraya";
+pub const CITY_NAME: &str = "Pemerintah Kota Palangka Raya";
+pub const PUPR: &str = "pemkot-palangkaraya.pupr";
+pub const PUPR_NAME: &str = "Dinas Pekerjaan Umum dan Penataan Ruang Kota Palangka Raya";
+pub const KEMENSOS: &str = "kemensos";
+pub const KEMENSOS_NAME: &str = "Kementerian Sosial";
+
+const AGENCIES: &str = "code,name,kind,parent,regions
+pemkot-palangkaraya,Pemerintah Kota Palangka Raya,pemerintah_kota,,62.71
+pemkot-palangkaraya.pupr,Dinas Pekerjaan Umum dan Penataan Ruang Kota Palangka Raya,dinas,pemkot-palangkaraya,62.71
+kemensos,Kementerian Sosial,kementerian,,
+";
+
+/// One officer per role: the national admin, the city's agency admin and its PUPR unit.
+#[derive(Debug, Clone)]
+pub struct Officers {
+    pub national: Officer,
+    pub agency: Officer,
+    pub unit: Officer,
+}
+
+/// A small PDF (sniffed as `application/pdf` by the use case).
+pub fn pdf(text: &str) -> Upload {
+    Upload {
+        file_name: "surat balasan.pdf".to_owned(),
+        data: format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes(),
+    }
+}
+
 impl TestApp {
-    /// Verifies and routes report `number` as the national admin would, which publishes it
-    /// (unless it is confidential). Goes to the store directly: no use case offers this yet.
-    pub async fn route(&self, number: &str, agency: Option<&str>) {
-        use lapor_domain::event::{Actor, Event, EventKind};
-        use lapor_domain::status::{Action, ActorRole, Status};
-        let db = lapor_store::Db::connect(&self.db_url).await.unwrap();
-        let number = lapor_domain::tracking::ReportNumber::parse(number).unwrap();
-        let from = db.find_report(number).await.unwrap().unwrap().report.status;
-        let agency = agency.map(str::to_owned);
-        let event = Event {
-            at: self.app.now(),
-            actor: Actor {
-                role: ActorRole::AdminNasional,
-                user_id: None,
-            },
-            kind: {
-                let mut kind = EventKind::step(Action::Verify, from, Status::Routed);
-                if let EventKind::Transition { agency: a, .. } = &mut kind {
-                    a.clone_from(&agency);
-                }
-                kind
-            },
+    /// The agencies above and one officer account per role, created on first use (the
+    /// agencies are skipped when the demo already has them).
+    pub async fn officers(&self) -> Officers {
+        self.app
+            .import_agencies(AGENCIES.as_bytes(), |_, _| {})
+            .await
+            .unwrap();
+        // The workflow reads agencies from the cached policy, which an import does not renew.
+        self.app.reload_policy().await.unwrap();
+        let officer = |role: Role, login: &'static str, name: &'static str, agency| {
+            let app = self.app.clone();
+            async move {
+                let user = match app.find_account(login).await.unwrap() {
+                    Some(user) => user,
+                    None => app
+                        .add_user(name, Some(login), None, "kata-sandi-uji-123", role, agency)
+                        .await
+                        .unwrap(),
+                };
+                app.officer(&user).await.unwrap()
+            }
         };
-        db.record_transition(&lapor_store::TransitionRecord {
+        Officers {
+            national: officer(
+                Role::AdminNasional,
+                "nasional@uji.lapor.id",
+                "Admin Nasional Uji",
+                None,
+            )
+            .await,
+            agency: officer(
+                Role::AdminInstansi,
+                "instansi@uji.lapor.id",
+                "Admin Pemkot Uji",
+                Some(CITY),
+            )
+            .await,
+            unit: officer(
+                Role::AdminUnit,
+                "pupr@uji.lapor.id",
+                "Penghubung PUPR Uji",
+                Some(PUPR),
+            )
+            .await,
+        }
+    }
+
+    /// Takes one officer step through the use case, on the report's current version.
+    pub async fn try_act(
+        &self,
+        officer: &Officer,
+        number: &str,
+        command: Command,
+    ) -> Result<(), AppError> {
+        let number = ReportNumber::parse(number).unwrap();
+        let version = self
+            .app
+            .case(officer, number)
+            .await?
+            .report
+            .record
+            .workflow
+            .version;
+        self.app.act(officer, number, version, command).await
+    }
+
+    pub async fn act(&self, officer: &Officer, number: &str, command: Command) {
+        self.try_act(officer, number, command)
+            .await
+            .unwrap_or_else(|e| panic!("officer step on {number} failed: {e:?}"));
+    }
+
+    /// Verifies and routes report `number` as the national admin, which publishes it
+    /// (unless it is confidential): to `agency`, by default the city.
+    pub async fn route(&self, number: &str, agency: Option<&str>) {
+        let officers = self.officers().await;
+        let case = self
+            .app
+            .case(&officers.national, ReportNumber::parse(number).unwrap())
+            .await
+            .unwrap();
+        let r = &case.report.record.report;
+        let command = Command::Verify {
+            title: r.title.clone(),
+            classification: r.classification.code().to_owned(),
+            category: r.category.clone(),
+            handling_class: "biasa".to_owned(),
+            agency: agency.unwrap_or(CITY).to_owned(),
+            anonymous: false,
+            confidential: false,
+        };
+        self.act(&officers.national, number, command).await;
+    }
+
+    /// The city's agency admin writes a follow-up, published to the reporter at once.
+    pub async fn follow_up(&self, number: &str, text: &str, attachments: Vec<Upload>) {
+        let officers = self.officers().await;
+        self.act(
+            &officers.agency,
             number,
-            from,
-            to: Status::Routed,
-            agency,
-            event,
-        })
-        .await
-        .unwrap();
+            Command::FollowUp {
+                text: text.to_owned(),
+                attachments,
+            },
+        )
+        .await;
+    }
+
+    /// Routes report `number` to the city, whose admin answers: the report then awaits its
+    /// reporter.
+    pub async fn to_awaiting_reporter(&self, number: &str, text: &str) {
+        self.route(number, None).await;
+        self.follow_up(number, text, Vec::new()).await;
+    }
+
+    /// Makes `agency` review its units' follow-ups before the reporter sees them (no use case
+    /// sets this yet: through the store).
+    pub async fn require_approval(&self, agency: &str) {
+        let db = lapor_store::Db::connect(&self.db_url).await.unwrap();
+        db.set_requires_approval(agency, true).await.unwrap();
         db.close().await;
+        self.app.reload_policy().await.unwrap();
+    }
+
+    /// Moves the clock `days` calendar days on.
+    pub fn advance_days(&self, days: i64) {
+        self.clock
+            .set(self.app.now() + chrono::TimeDelta::days(days));
     }
 
     /// The number of the stored report titled `title` (looked up in the store, so it also
