@@ -68,12 +68,32 @@ impl App {
         Ok(self.db.find_agency(code).await?)
     }
 
-    /// Creates one agency.
+    /// Creates one agency; the workflow knows it at once (routing, zone, calendar).
     ///
     /// # Errors
     /// [`AppError::Invalid`] for bad fields, a taken code or an unknown parent.
     pub async fn create_agency(&self, agency: &NewAgency) -> Result<AgencyRecord> {
-        use lapor_domain::validation::Problem;
+        let record = self.insert_agency(agency).await?;
+        self.reload_policy().await?;
+        Ok(record)
+    }
+
+    /// Whether follow-ups of `agency`'s units wait for its admin's approval.
+    ///
+    /// # Errors
+    /// [`AppError::Invalid`] for an unknown agency.
+    pub async fn set_requires_approval(&self, agency: &str, required: bool) -> Result<()> {
+        match self.db.set_requires_approval(agency, required).await {
+            Err(StoreError::UnknownReference(_)) => {
+                Err(ValidationErrors::single("agency", Problem::UnknownAgency).into())
+            }
+            other => other.map_err(AppError::from),
+        }?;
+        self.reload_policy().await
+    }
+
+    /// Creates one agency without telling the workflow yet (bulk loads reload once at the end).
+    pub(crate) async fn insert_agency(&self, agency: &NewAgency) -> Result<AgencyRecord> {
         if let Some(parent_code) = &agency.parent_code {
             let parent = self.db.find_agency(parent_code).await?;
             match parent {
@@ -169,7 +189,7 @@ impl App {
             if existing.contains(&agency.code) {
                 summary.skipped += 1;
             } else {
-                self.create_agency(agency).await.map_err(|e| match e {
+                self.insert_agency(agency).await.map_err(|e| match e {
                     AppError::Invalid(errors) => ImportError::Invalid {
                         line: *line,
                         errors,
@@ -180,6 +200,7 @@ impl App {
             }
             progress(i + 1, total);
         }
+        self.reload_policy().await.map_err(ImportError::App)?;
         Ok(summary)
     }
 }

@@ -251,7 +251,13 @@ impl App {
     /// One statement for the report, its reporter and its whole history: everything that
     /// happens to a report is its reporter's business.
     async fn reporter_view(&self, key: ReportKey<'_>) -> Result<Option<TrackedReport>> {
-        Ok(self.db.load_report(key, false).await?)
+        let mut report = self.db.load_report(key, false).await?;
+        if let Some(report) = &mut report {
+            report
+                .history
+                .retain(|e| e.event.kind.visible_to_reporter());
+        }
+        Ok(report)
     }
 
     /// A report filed from `account`, with its history.

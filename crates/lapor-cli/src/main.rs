@@ -72,6 +72,11 @@ enum Command {
     },
     /// Background jobs by kind: pending, done, failed.
     Jobs,
+    /// Agency settings.
+    Agency {
+        #[command(subcommand)]
+        command: AgencyCommand,
+    },
     /// Apply database migrations and load reference data, then exit.
     Migrate,
     /// Manage accounts.
@@ -127,6 +132,17 @@ enum HolidaysCommand {
     },
     /// List imported holidays.
     List,
+}
+
+#[derive(Subcommand)]
+enum AgencyCommand {
+    /// Make the agency admin approve its units' follow-ups before the reporter sees them
+    /// (`--off` to stop).
+    RequireApproval {
+        code: String,
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -348,6 +364,21 @@ async fn main() -> anyhow::Result<()> {
             match result {
                 Err(lapor_app::AppError::Invalid(errors)) => bail!("{errors}"),
                 other => other?,
+            }
+        }
+        Command::Agency {
+            command: AgencyCommand::RequireApproval { code, off },
+        } => {
+            let app = open(&cli.database).await?;
+            let result = app.set_requires_approval(&code, !off).await;
+            app.close().await;
+            match result {
+                Ok(()) if off => println!("Follow-ups of {code}'s units are published at once."),
+                Ok(()) => {
+                    println!("Follow-ups of {code}'s units now wait for its admin's approval.")
+                }
+                Err(lapor_app::AppError::Invalid(errors)) => bail!("{errors}"),
+                Err(e) => return Err(e.into()),
             }
         }
         Command::Jobs => {

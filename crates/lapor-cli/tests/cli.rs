@@ -56,6 +56,15 @@ fn migrate_import_and_add_users_from_the_command_line() {
         text(&import.stdout)
     );
     assert!(text(&import.stderr).contains("instansi: 2/2 (100%)"));
+    let approval = lapor(
+        db,
+        &["agency", "require-approval", "pemkot-palangkaraya"],
+        None,
+    );
+    assert!(approval.status.success(), "{}", text(&approval.stderr));
+    assert!(text(&approval.stdout).contains("wait for its admin's approval"));
+    let unknown = lapor(db, &["agency", "require-approval", "pemkot-nowhere"], None);
+    assert!(!unknown.status.success());
 
     let generated = lapor(
         db,

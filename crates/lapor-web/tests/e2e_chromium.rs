@@ -251,6 +251,9 @@ async fn citizen_reports_and_tracks_without_javascript() {
         return;
     };
 
+    // lettre (ring) and fantoccini (aws-lc-rs) both enable a rustls provider in a workspace
+    // build; pick one for this process, or rustls refuses to guess.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let tmp = tempfile::tempdir().expect("create a temporary directory");
 
     // The server: an already running one, or `lapor serve --demo` on a fresh SQLite file.
