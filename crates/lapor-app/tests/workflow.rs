@@ -4,6 +4,9 @@
 //!
 //! The demo tree is used: Kota Palangka Raya (WIB, requires approval of its units'
 //! follow-ups) with Dinas PUPR, and the demo officers of every role.
+//!
+//! Every scenario runs on SQLite, or on PostgreSQL (a fresh schema each) when
+//! `LAPOR_TEST_DATABASE_URL` is set.
 
 #![allow(clippy::unwrap_used)]
 
@@ -37,19 +40,85 @@ struct World {
     nasional: Officer,
     instansi: Officer,
     unit: Officer,
-    _dir: tempfile::TempDir,
+    _db: TestDatabase,
+}
+
+/// Where a scenario's data lives; removed when the scenario ends.
+enum TestDatabase {
+    Sqlite { _dir: tempfile::TempDir },
+    Postgres { admin_url: String, schema: String },
+}
+
+impl TestDatabase {
+    /// A fresh SQLite file, or a fresh schema of `LAPOR_TEST_DATABASE_URL`; with its URL.
+    async fn new() -> (Self, String) {
+        match std::env::var("LAPOR_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite:{}", dir.path().join("app.db").display());
+                (Self::Sqlite { _dir: dir }, url)
+            }
+            Some(admin_url) => {
+                use sqlx::Connection;
+                static NEXT: std::sync::atomic::AtomicUsize =
+                    std::sync::atomic::AtomicUsize::new(0);
+                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let schema = format!("lapor_wf_{}_{n}", std::process::id());
+                let mut admin = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .expect("LAPOR_TEST_DATABASE_URL is set but PostgreSQL cannot be reached");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                let separator = if admin_url.contains('?') { '&' } else { '?' };
+                let url = format!("{admin_url}{separator}options=-c%20search_path%3D{schema}");
+                (Self::Postgres { admin_url, schema }, url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin_url, schema } = self {
+            let (admin_url, schema) = (admin_url.clone(), schema.clone());
+            // Drop runs outside async: a short-lived runtime on its own thread does the cleanup.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async {
+                    use sqlx::Connection;
+                    let mut admin = sqlx::PgConnection::connect(&admin_url)
+                        .await
+                        .map_err(std::io::Error::other)?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                    )))
+                    .execute(&mut admin)
+                    .await
+                    .map_err(std::io::Error::other)?;
+                    Ok::<_, std::io::Error>(())
+                })
+            })
+            .join();
+        }
+    }
 }
 
 /// A fresh database with the demo tree and officers, the clock at `at`.
 async fn world(at: DateTime<Utc>) -> World {
-    let dir = tempfile::tempdir().unwrap();
+    let (db, url) = TestDatabase::new().await;
     let clock = Arc::new(FixedClock::new(at));
-    let url = format!("sqlite:{}", dir.path().join("app.db").display());
     let app = App::open(&url, clock.clone(), &mut ()).await.unwrap();
-    world_on(app, clock, dir).await
+    world_on(app, clock, db).await
 }
 
-async fn world_on(app: App, clock: Arc<FixedClock>, dir: tempfile::TempDir) -> World {
+async fn world_on(app: App, clock: Arc<FixedClock>, db: TestDatabase) -> World {
     app.load_demo().await.unwrap();
     let officer = |login: &'static str| {
         let app = app.clone();
@@ -64,7 +133,7 @@ async fn world_on(app: App, clock: Arc<FixedClock>, dir: tempfile::TempDir) -> W
         unit: officer("unit@demo.lapor.id").await,
         app,
         clock,
-        _dir: dir,
+        _db: db,
     }
 }
 
@@ -900,10 +969,44 @@ async fn reporters_get_an_email_for_each_step_in_their_language() {
         .reporter_act(ReporterKey::Code(&code), ReporterCommand::ConfirmResolved)
         .await
         .unwrap();
-    let summary = w.app.run_jobs("test", &mailer, 100).await.unwrap();
+    // A third reporter is asked for information, answers, is routed, returned as bukan
+    // wewenang, and after 60 days offered the Ombudsman.
+    let (ani_number, ani_code) = w
+        .file("Air PDAM keruh", Some("ani@example.com"), Language::Id)
+        .await;
+    w.act(
+        &w.nasional,
+        ani_number,
+        Command::RequestInformation {
+            question: "Sejak kapan air keruh dan di RT berapa?".into(),
+        },
+    )
+    .await;
+    w.app
+        .reporter_act(
+            ReporterKey::Code(&ani_code),
+            ReporterCommand::SupplyInformation {
+                text: "Sejak Senin, RT 04.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    w.verify_to(ani_number, "pemkot-palangkaraya").await;
+    w.act(
+        &w.instansi,
+        ani_number,
+        Command::ReturnNotAuthority {
+            reason: "Air minum dikelola PDAM, bukan pemerintah kota.".into(),
+            suggested_agency: None,
+        },
+    )
+    .await;
+    w.at(wib(2027, 1, 5, 9, 0));
+    w.app.sweep().await.unwrap();
+    let summary = w.app.run_jobs("test", &mailer, 200).await.unwrap();
     assert_eq!(summary.failed + summary.retried, 0, "{summary:?}");
 
-    let mails = server.wait_for(7);
+    let mails = server.wait_for(12);
     let to = |addr: &str| {
         mails
             .iter()
@@ -966,9 +1069,31 @@ async fn reporters_get_an_email_for_each_step_in_their_language() {
         .find(|m| m.subject.contains("diarsipkan"))
         .unwrap();
     assert!(archived.text.contains("Sama dengan laporan #0000001."));
+    let ani = to("ani@example.com");
+    let subjects: Vec<&str> = ani.iter().map(|m| m.subject.as_str()).collect();
+    for expected in [
+        "Laporan Anda telah kami terima",
+        "Kami memerlukan keterangan tambahan",
+        "Laporan Anda diteruskan",
+        "Laporan Anda dialihkan kembali",
+        "Laporan Anda dapat dilimpahkan ke Ombudsman",
+    ] {
+        assert!(
+            subjects.iter().any(|s| s.contains(expected)),
+            "{expected} in {subjects:?}"
+        );
+    }
+    let returned = ani
+        .iter()
+        .find(|m| m.subject.contains("dialihkan"))
+        .unwrap();
+    assert!(
+        returned.text.contains("Pemerintah Kota Palangka Raya")
+            && returned.text.contains("Air minum dikelola PDAM")
+    );
     assert_eq!(
-        budi.len() + siti.len(),
-        6,
+        (budi.len(), siti.len(), ani.len()),
+        (4, 2, 5),
         "one e-mail per step: {:?}",
         mails.iter().map(|m| &m.subject).collect::<Vec<_>>()
     );
@@ -1048,28 +1173,15 @@ async fn two_workers_on_one_postgresql_never_do_the_same_work_twice() {
         );
         return;
     };
-    use sqlx::Connection;
-    let schema = format!("lapor_w_{}", std::process::id());
-    let mut admin = sqlx::PgConnection::connect(&admin_url)
-        .await
-        .expect("PostgreSQL is reachable");
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE"
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let separator = if admin_url.contains('?') { '&' } else { '?' };
-    let url = format!("{admin_url}{separator}options=-c%20search_path%3D{schema}");
-
+    let (db, url) = TestDatabase::new().await;
+    assert!(
+        matches!(db, TestDatabase::Postgres { .. }),
+        "{admin_url} gives a PostgreSQL database"
+    );
     let clock = Arc::new(FixedClock::new(wib(2026, 11, 2, 9, 0)));
     let first = App::open(&url, clock.clone(), &mut ()).await.unwrap();
     let second = App::open(&url, clock.clone(), &mut ()).await.unwrap();
-    let w = world_on(first, clock.clone(), tempfile::tempdir().unwrap()).await;
+    let w = world_on(first, clock.clone(), db).await;
     let mut numbers = Vec::new();
     for i in 0..12 {
         let (number, _) = w
@@ -1159,8 +1271,4 @@ async fn two_workers_on_one_postgresql_never_do_the_same_work_twice() {
 
     w.app.close().await;
     second.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
 }
