@@ -2,6 +2,7 @@
 --   wrk ... -s bench/phase.lua URL -- healthz
 --   wrk ... -s bench/phase.lua URL -- post
 --   wrk ... -s bench/phase.lua URL -- get CODES_FILE
+--   wrk ... -s bench/phase.lua URL -- inbox COOKIE_HEADER
 -- done() prints one machine-readable line starting with "BENCH" that run.sh parses.
 
 local threads = {}
@@ -38,6 +39,9 @@ function init(args)
          if #line > 0 then codes[#codes + 1] = line end
       end
       if #codes == 0 then error("no tracking codes in " .. file) end
+   elseif phase == "inbox" then
+      expected = 200
+      wrk.headers["Cookie"] = args[2] or error("phase inbox needs a Cookie header value")
    elseif phase ~= "healthz" then
       error("unknown phase " .. phase)
    end

@@ -121,6 +121,39 @@ run_phase post "$BASE/api/v1/reports" post
 step "phase c: GET /api/v1/reports/{tracking_code} over $(wc -l <"$WORK/codes.txt") codes"
 run_phase get "$BASE/api/v1/reports/" get "$WORK/codes.txt"
 
+step "logging in as the demo national admin"
+cookie=$(python3 - "$PORT" "$WORK/server.log" <<'PY'
+import http.client, re, sys, urllib.parse
+port, log = int(sys.argv[1]), open(sys.argv[2]).read()
+password = next(l.split()[2] for l in log.splitlines() if "nasional@demo.lapor.id" in l)
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+conn.request("GET", "/masuk")
+resp = conn.getresponse()
+page = resp.read().decode()
+jar = {}
+for header, value in resp.getheaders():
+    if header.lower() == "set-cookie":
+        name, _, rest = value.partition("=")
+        jar[name] = rest.split(";")[0]
+csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+body = urllib.parse.urlencode({"csrf": csrf, "login": "nasional@demo.lapor.id", "password": password})
+cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+conn.request("POST", "/masuk", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+resp = conn.getresponse()
+resp.read()
+for header, value in resp.getheaders():
+    if header.lower() == "set-cookie":
+        name, _, rest = value.partition("=")
+        jar[name] = rest.split(";")[0]
+if "lapor_session" not in jar:
+    sys.exit(f"login failed: {resp.status}")
+print("; ".join(f"{k}={v}" for k, v in jar.items()))
+PY
+)
+reports=$(curl -s "$BASE/api/v1/public/reports?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+step "phase d: GET /petugas (national admin's inbox, $reports public reports and more unverified)"
+run_phase inbox "$BASE/petugas" inbox "$cookie"
+
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "the server died during the benchmark; its log:" >&2
     tail -n 40 "$WORK/server.log" >&2
@@ -135,6 +168,7 @@ phases = [
     ("healthz", "GET /healthz"),
     ("post", "POST /api/v1/reports"),
     ("get", "GET /api/v1/reports/{code}"),
+    ("inbox", "GET /petugas (inbox)"),
 ]
 def ms(us):
     return f"{us / 1000:.2f} ms"
