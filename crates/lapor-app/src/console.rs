@@ -154,27 +154,16 @@ impl App {
             self.db.inbox_counts(&scope, now),
             self.db.list_inbox(&filter)
         )?;
-        let policy = self.policy();
+        let policy = self.fresh_policy().await?;
         let items = page
             .items
             .into_iter()
             .map(|record| {
                 let agency = record.report.agency.as_deref();
-                let deadline = record.workflow.due.map(|(step, due)| {
-                    let zone = if step == lapor_domain::workflow::Step::Verification {
-                        lapor_domain::calendar::Zone::Wib
-                    } else {
-                        policy.zone_of(agency)
-                    };
-                    let calendar = policy.calendar_of(agency);
-                    DeadlineView {
-                        step,
-                        due,
-                        zone,
-                        days_left: due.map(|due| calendar.working_days_left(now, due, zone)),
-                        overdue: due.is_some_and(|due| now >= due),
-                    }
-                });
+                let deadline = record
+                    .workflow
+                    .due
+                    .map(|(step, due)| policy.deadline(step, due, agency, now));
                 InboxItem { record, deadline }
             })
             .collect();

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lapor_domain::event::{Actor, Event, EventKind};
-use lapor_domain::status::{Action, Status, transition};
+use lapor_domain::status::{Action, ActorRole, Status, transition};
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::Role;
 use lapor_domain::workflow::{self, Step};
@@ -14,7 +14,7 @@ use lapor_store::{
 use serde::Deserialize;
 
 use crate::notify::{Email, Language, MailError, Mailer, Notice, NoticeData, render};
-use crate::workflow::format_due;
+use crate::workflow::{Draft, format_due};
 use crate::{App, AppError, Result};
 
 /// Job kinds.
@@ -23,7 +23,9 @@ pub const SWEEP: &str = "deadline_sweep";
 
 /// How often the sweep runs, and how long a claimed job stays claimed.
 pub const SWEEP_EVERY: TimeDelta = TimeDelta::seconds(60);
-const LEASE: TimeDelta = TimeDelta::minutes(5);
+/// Long enough for a whole batch of e-mails to time out one after the other (20 × 30 s), so a
+/// claim never expires while its worker is still sending.
+const LEASE: TimeDelta = TimeDelta::minutes(15);
 /// Reports handled per sweep; the rest wait for the next run, oldest first.
 const SWEEP_BATCH: i64 = 500;
 
@@ -171,12 +173,7 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let to = match payload.user {
             Some(user) => self.db.find_user(user).await?.and_then(|u| u.email),
-            None => self
-                .db
-                .load_report(ReportKey::Number(number), true)
-                .await?
-                .and_then(|r| r.reporter)
-                .and_then(|c| c.email),
+            None => report.reporter.as_ref().and_then(|c| c.email.clone()),
         };
         // Nobody to write to (an SMS-only reporter, an officer without e-mail): done.
         let Some(to) = to else { return Ok(()) };
@@ -214,9 +211,16 @@ impl App {
                 continue;
             };
             match self.attend(&report, now, &mut summary).await {
+                Ok(()) => {}
                 // Another worker or an officer changed the report meanwhile: next sweep.
                 Err(AppError::Conflict) => {}
-                other => other?,
+                // One broken report must not stop every other deadline: look again in an
+                // hour, and say which report it was.
+                Err(error) => {
+                    tracing::error!(report = %number, %error, "deadline sweep failed for a report");
+                    self.set_attention(&report, Some(now + TimeDelta::hours(1)), None)
+                        .await?;
+                }
             }
         }
         let policy = self.policy();
@@ -288,20 +292,23 @@ impl App {
             summary.routed += 1;
             return Ok(());
         }
-        let clocks = workflow::clocks(
-            &history,
+        let clocks = policy.clocks(
+            report,
+            &[],
             r.status,
             report.record.workflow.handling_class,
-            &policy.limits,
-            policy.calendar_of(r.agency.as_deref()),
-            policy.zone_of(r.agency.as_deref()),
+            r.agency.as_deref(),
         );
+        let due_now = clocks.current.map(|d| (d.step, d.due));
         let Some(deadline) = clocks.current else {
-            return self.clear_attention(r.number).await;
+            return self.set_attention(report, None, Some(due_now)).await;
         };
         let Some(due) = deadline.due.filter(|due| *due <= now) else {
-            // Not due (or paused): look again when it is.
-            return self.set_attention(r.number, deadline.due).await;
+            // Not due (or paused): look again when it is (and store the deadline as computed
+            // now, which also heals reports from before deadlines were stored).
+            return self
+                .set_attention(report, deadline.due, Some(due_now))
+                .await;
         };
         if deadline.step == Step::ReporterWindow {
             self.auto_close(report, now).await?;
@@ -358,6 +365,8 @@ impl App {
             };
             let mut change = Change {
                 number: Some(r.number),
+                // Alerts do not move the version, so this only checks nothing moved meanwhile.
+                expected_version: Some(report.record.workflow.version),
                 escalation: Some(EscalationKey {
                     step: deadline.step.code().to_owned(),
                     started: deadline.started,
@@ -397,30 +406,39 @@ impl App {
                 )
                 .await?;
             }
-            if self.db.apply(&change).await? != Applied::AlreadyDone {
-                summary.alerts += 1;
+            match self.db.apply(&change).await {
+                Ok(Applied::Done { .. }) => summary.alerts += 1,
+                Ok(Applied::AlreadyDone) => {}
+                Err(lapor_store::StoreError::Stale) => return Err(AppError::Conflict),
+                Err(e) => return Err(e.into()),
             }
         }
         // The next look: the second stage of a late follow-up, otherwise nothing until the
         // report moves again (every move sets its own next deadline).
         let next = (deadline.step == Step::FollowUp && stages.len() < 2)
-            .then(|| calendar.due(due, policy.limits.escalate_after, deadline.zone));
-        self.set_attention(r.number, next).await
+            .then(|| workflow::second_stage_at(due, &policy.limits, calendar, deadline.zone));
+        self.set_attention(report, next, None).await
     }
 
-    async fn set_attention(&self, number: ReportNumber, at: Option<DateTime<Utc>>) -> Result<()> {
-        self.db
-            .apply(&Change {
-                number: Some(number),
-                attention: Some(at),
-                ..Change::default()
-            })
-            .await?;
-        Ok(())
-    }
-
-    async fn clear_attention(&self, number: ReportNumber) -> Result<()> {
-        self.set_attention(number, None).await
+    /// When the sweep looks at `report` next (and, when given, its running deadline), unless
+    /// the report moved since it was read: then its own step has set both already.
+    async fn set_attention(
+        &self,
+        report: &ReportWithHistory,
+        at: Option<DateTime<Utc>>,
+        due: Option<Option<(Step, Option<DateTime<Utc>>)>>,
+    ) -> Result<()> {
+        let change = Change {
+            number: Some(report.record.report.number),
+            expected_version: Some(report.record.workflow.version),
+            attention: Some(at),
+            due,
+            ..Change::default()
+        };
+        match self.db.apply(&change).await {
+            Ok(_) | Err(lapor_store::StoreError::Stale) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     async fn route_to_chosen(
@@ -433,114 +451,49 @@ impl App {
         let to = transition(
             r.status,
             Action::RouteToChosenAgency,
-            lapor_domain::status::ActorRole::System,
+            ActorRole::System,
             false,
         )?;
-        let mut kind = EventKind::step(Action::RouteToChosenAgency, r.status, to);
-        if let EventKind::Transition { agency, .. } = &mut kind {
-            *agency = Some(target.to_owned());
-        }
-        let event = Event {
-            at: now,
-            actor: Actor::system(),
-            kind,
+        let mut draft = Draft::new(report, None);
+        let code = target.to_owned();
+        draft.step(now, Actor::system(), Action::RouteToChosenAgency, to, |k| {
+            if let EventKind::Transition { agency, .. } = k {
+                *agency = Some(code);
+            }
+        });
+        draft.change.agency = Some(target.to_owned());
+        draft.agency = Some(target.to_owned());
+        let name = self.policy().agency(target).map(|a| a.name.clone());
+        let data = NoticeData {
+            agency: name,
+            ..NoticeData::default()
         };
-        self.system_step(
+        self.commit(
+            draft,
             report,
-            event,
-            Some(target.to_owned()),
-            Notice::Routed,
-            Some((
+            Some((Notice::Routed, data.clone())),
+            vec![(
                 Role::AdminInstansi,
                 vec![target.to_owned()],
                 Notice::AssignedToAgency,
-            )),
+                data,
+            )],
         )
         .await
     }
 
     async fn auto_close(&self, report: &ReportWithHistory, now: DateTime<Utc>) -> Result<()> {
         let r = &report.record.report;
-        let to = transition(
-            r.status,
-            Action::AutoClose,
-            lapor_domain::status::ActorRole::System,
-            false,
-        )?;
-        let event = Event {
-            at: now,
-            actor: Actor::system(),
-            kind: EventKind::step(Action::AutoClose, r.status, to),
-        };
-        self.system_step(report, event, None, Notice::Closed, None)
-            .await
-    }
-
-    /// A step taken by the system: status check instead of a form version.
-    async fn system_step(
-        &self,
-        report: &ReportWithHistory,
-        event: Event,
-        agency: Option<String>,
-        reporter: Notice,
-        officers: Option<(Role, Vec<String>, Notice)>,
-    ) -> Result<()> {
-        let policy = self.policy();
-        let r = &report.record.report;
-        let EventKind::Transition { from, to, .. } = event.kind else {
-            return Err(AppError::Internal("system step without a transition"));
-        };
-        let at = event.at;
-        let handling_agency = agency.clone().or_else(|| r.agency.clone());
-        let mut history: Vec<Event> = report.history.iter().map(|e| e.event.clone()).collect();
-        history.push(event.clone());
-        let clocks = workflow::clocks(
-            &history,
-            to,
-            report.record.workflow.handling_class,
-            &policy.limits,
-            policy.calendar_of(handling_agency.as_deref()),
-            policy.zone_of(handling_agency.as_deref()),
-        );
-        let due_text = clocks
-            .current
-            .and_then(|d| d.due.map(|due| format_due(due, d.zone)));
-        let mut change = Change {
-            number: Some(r.number),
-            status: Some((from, to)),
-            agency: agency.clone(),
-            due: Some(clocks.current.map(|d| (d.step, d.due))),
-            attention: Some(clocks.current.and_then(|d| d.due)),
-            events: vec![event],
-            at: Some(at),
-            ..Change::default()
-        };
-        let data = NoticeData {
-            agency: handling_agency
-                .as_deref()
-                .and_then(|a| policy.agency(a))
-                .map(|a| a.name.clone()),
-            due: due_text,
-            ..NoticeData::default()
-        };
-        self.tell_reporter(&mut change, report, &r.title, reporter, data.clone());
-        if let Some((role, agencies, notice)) = officers {
-            self.tell_officers(
-                &mut change,
-                r.number,
-                &r.title,
-                role,
-                &agencies,
-                notice,
-                data,
-            )
-            .await?;
-        }
-        match self.db.apply(&change).await {
-            Ok(_) => Ok(()),
-            Err(lapor_store::StoreError::Stale) => Err(AppError::Conflict),
-            Err(e) => Err(e.into()),
-        }
+        let to = transition(r.status, Action::AutoClose, ActorRole::System, false)?;
+        let mut draft = Draft::new(report, None);
+        draft.step(now, Actor::system(), Action::AutoClose, to, |_| {});
+        self.commit(
+            draft,
+            report,
+            Some((Notice::Closed, NoticeData::default())),
+            Vec::new(),
+        )
+        .await
     }
 }
 

@@ -112,6 +112,7 @@ pub enum Notice {
     DisposedToUnit,
     FollowUpAwaitingApproval,
     FollowUpRejected,
+    ReturnedToAgency,
     ReporterAnswered,
     Overdue,
     OverdueEscalated,
@@ -257,6 +258,14 @@ pub fn render(
         (Notice::FollowUpRejected, true) => (
             "Follow-up sent back for revision".into(),
             format!("The agency admin sent the follow-up back: {text}"),
+        ),
+        (Notice::ReturnedToAgency, false) => (
+            "Unit mengembalikan laporan".into(),
+            format!("Unit yang didisposisi mengembalikan laporan ini kepada instansi: {text}\nMohon disposisikan ulang atau tangani sendiri."),
+        ),
+        (Notice::ReturnedToAgency, true) => (
+            "A unit handed the report back".into(),
+            format!("The unit it was assigned to handed this report back to the agency: {text}\nPlease assign it again or handle it yourselves."),
         ),
         (Notice::ReporterAnswered, false) => (
             "Pelapor menanggapi tindak lanjut".into(),

@@ -33,7 +33,12 @@ pub struct Policy {
     agencies: HashMap<String, AgencyInfo>,
     /// Agencies with regional holidays of their own (or inherited from a parent).
     regional: HashMap<String, Calendar>,
+    loaded_at: std::time::Instant,
 }
+
+/// How long a process trusts its copy of the policy before reading it again: settings,
+/// holidays and agencies may be changed by another app server or the CLI.
+const POLICY_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Setting keys, with what they hold.
 pub const SETTINGS: &[(&str, &str)] = &[
@@ -178,6 +183,7 @@ impl Policy {
             calendar,
             agencies,
             regional,
+            loaded_at: std::time::Instant::now(),
         })
     }
 
@@ -200,6 +206,68 @@ impl Policy {
         agency
             .and_then(|a| self.regional.get(a))
             .unwrap_or(&self.calendar)
+    }
+
+    /// The clocks of `report` after `extra` events, in `status`, handled by `agency`:
+    /// verification on the national calendar, agency steps on the agency's.
+    #[must_use]
+    pub fn clocks(
+        &self,
+        report: &lapor_store::ReportWithHistory,
+        extra: &[lapor_domain::event::Event],
+        status: lapor_domain::status::Status,
+        class: lapor_domain::workflow::HandlingClass,
+        agency: Option<&str>,
+    ) -> lapor_domain::workflow::Clocks {
+        let mut history: Vec<lapor_domain::event::Event> =
+            report.history.iter().map(|e| e.event.clone()).collect();
+        history.extend_from_slice(extra);
+        lapor_domain::workflow::clocks(
+            &history,
+            status,
+            class,
+            &self.limits,
+            lapor_domain::workflow::Calendars {
+                national: &self.calendar,
+                agency: self.calendar_of(agency),
+            },
+            self.zone_of(agency),
+        )
+    }
+
+    /// How a deadline reads at `now`: verification in WIB on the national calendar, agency
+    /// steps in the agency's zone on its calendar.
+    #[must_use]
+    pub fn deadline(
+        &self,
+        step: lapor_domain::workflow::Step,
+        due: Option<chrono::DateTime<chrono::Utc>>,
+        agency: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::DeadlineView {
+        let (zone, calendar) = if step == lapor_domain::workflow::Step::Verification {
+            (Zone::Wib, &self.calendar)
+        } else {
+            (self.zone_of(agency), self.calendar_of(agency))
+        };
+        crate::DeadlineView {
+            step,
+            due,
+            zone,
+            days_left: due.map(|due| calendar.working_days_left(now, due, zone)),
+            overdue: due.is_some_and(|due| now >= due),
+        }
+    }
+
+    /// Who must approve a follow-up written by the unit `author` before it is published:
+    /// the nearest agency above it that asks for approval (a unit a report was routed to
+    /// directly still answers to its parent's rule).
+    #[must_use]
+    pub fn approver_of(&self, author: &str) -> Option<&AgencyInfo> {
+        self.lineage(author)
+            .into_iter()
+            .skip(1)
+            .find(|a| a.requires_approval)
     }
 
     /// `agency` and its ancestors, nearest first.
@@ -247,6 +315,18 @@ impl App {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// The policy, read again first when this process's copy is older than [`POLICY_TTL`]:
+    /// what decides a step (approval, scope, deadlines) follows changes made elsewhere.
+    ///
+    /// # Errors
+    /// On storage failure.
+    pub(crate) async fn fresh_policy(&self) -> Result<Arc<Policy>> {
+        if self.policy().loaded_at.elapsed() > POLICY_TTL {
+            self.reload_policy().await?;
+        }
+        Ok(self.policy())
     }
 
     /// Re-reads settings, holidays and agencies (after an import, and on every sweep so all

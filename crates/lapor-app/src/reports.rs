@@ -187,7 +187,7 @@ impl App {
         };
         let replayable = receipt.clone();
         let now = self.now();
-        let policy = self.policy();
+        let policy = self.fresh_policy().await?;
         let zone = lapor_domain::calendar::Zone::Wib;
         let due = policy.calendar.due(now, policy.limits.verification, zone);
         // A chosen agency is routed by the next sweep, at once.

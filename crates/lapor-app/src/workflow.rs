@@ -279,26 +279,6 @@ fn required_text(field: &'static str, raw: &str, min: usize, max: usize) -> Resu
     errors.into_result(value).map_err(AppError::Invalid)
 }
 
-fn clocks_for(
-    policy: &Policy,
-    report: &ReportWithHistory,
-    extra: &[Event],
-    status: Status,
-    class: HandlingClass,
-    agency: Option<&str>,
-) -> Clocks {
-    let mut history: Vec<Event> = report.history.iter().map(|e| e.event.clone()).collect();
-    history.extend_from_slice(extra);
-    workflow::clocks(
-        &history,
-        status,
-        class,
-        &policy.limits,
-        policy.calendar_of(agency),
-        policy.zone_of(agency),
-    )
-}
-
 /// The deadline view of a clock at `now`.
 #[must_use]
 pub fn deadline_view(
@@ -308,16 +288,7 @@ pub fn deadline_view(
     now: DateTime<Utc>,
 ) -> Option<DeadlineView> {
     let current = clocks.current?;
-    let calendar = policy.calendar_of(agency);
-    Some(DeadlineView {
-        step: current.step,
-        due: current.due,
-        zone: current.zone,
-        days_left: current
-            .due
-            .map(|due| calendar.working_days_left(now, due, current.zone)),
-        overdue: current.due.is_some_and(|due| now >= due),
-    })
+    Some(policy.deadline(current.step, current.due, agency, now))
 }
 
 /// The last step of the report's history with `action`.
@@ -352,17 +323,18 @@ fn units_disposed(report: &ReportWithHistory) -> bool {
 
 /// A workflow change being put together: the events, the status after them, and the
 /// notifications, finished by [`App::commit`] with the new deadline.
-struct Draft {
-    change: Change,
+pub(crate) struct Draft {
+    pub(crate) change: Change,
     events: Vec<Event>,
     status: Status,
-    agency: Option<String>,
+    /// The agency responsible after the change (whose clock and calendar apply).
+    pub(crate) agency: Option<String>,
     class: HandlingClass,
     title: String,
 }
 
 impl Draft {
-    fn new(report: &ReportWithHistory, expected_version: Option<i64>) -> Self {
+    pub(crate) fn new(report: &ReportWithHistory, expected_version: Option<i64>) -> Self {
         let r = &report.record.report;
         Self {
             change: Change {
@@ -379,7 +351,7 @@ impl Draft {
     }
 
     /// Adds a workflow step (already checked against the status machine by the caller).
-    fn step(
+    pub(crate) fn step(
         &mut self,
         at: DateTime<Utc>,
         actor: Actor,
@@ -431,7 +403,7 @@ impl App {
     /// answers "not found", never "forbidden", so scopes cannot be probed.
     async fn in_scope(&self, officer: &Officer, report: &ReportWithHistory) -> Result<bool> {
         let r = &report.record.report;
-        let policy = self.policy();
+        let policy = self.fresh_policy().await?;
         let (code, unit_only) = match officer.scope() {
             InboxScope::All => return Ok(true),
             InboxScope::Agency(code) => (code, false),
@@ -480,7 +452,7 @@ impl App {
     /// [`AppError::NotFound`] when it does not exist or is outside the officer's scope.
     pub async fn case(&self, officer: &Officer, number: ReportNumber) -> Result<Case> {
         let mut report = self.load_for_officer(officer, number).await?;
-        let policy = self.policy();
+        let policy = self.fresh_policy().await?;
         let r = &report.record.report;
         let reporter = if !r.privacy.anonymous {
             ReporterView::Shown(report.reporter.clone())
@@ -496,8 +468,7 @@ impl App {
                 .retain(|e| !matches!(e.event.kind, EventKind::IdentityViewed));
         }
         let r = &report.record.report;
-        let clocks = clocks_for(
-            &policy,
+        let clocks = policy.clocks(
             &report,
             &[],
             r.status,
@@ -608,7 +579,7 @@ impl App {
         if report.record.workflow.version != version {
             return Err(AppError::Conflict);
         }
-        let policy = self.policy();
+        let policy = self.fresh_policy().await?;
         let now = self.now();
         let r = &report.record.report;
         let mut draft = Draft::new(&report, Some(version));
@@ -873,7 +844,7 @@ impl App {
                 officer_notices.push((
                     Role::AdminInstansi,
                     r.agency.iter().cloned().collect(),
-                    Notice::FollowUpRejected,
+                    Notice::ReturnedToAgency,
                     NoticeData {
                         text: Some(reason),
                         ..NoticeData::default()
@@ -888,14 +859,12 @@ impl App {
                 let body = required_text("text", &body, 10, 10_000)?;
                 let files = Self::check_uploads(attachments)?;
                 let author = officer.agency.clone().ok_or(AppError::Forbidden)?;
-                // A unit's follow-up waits for approval when its agency asks for it; the agency
-                // admin's own is published at once.
-                let needs_approval = officer.role == Role::AdminUnit
-                    && r.agency
-                        .as_deref()
-                        .and_then(|a| policy.agency(a))
-                        .is_some_and(|a| a.requires_approval)
-                    && r.agency.as_deref() != Some(author.as_str());
+                // A unit's follow-up waits for approval when an agency above it asks for it; an
+                // agency admin's own is published at once.
+                let approver = (officer.role == Role::AdminUnit)
+                    .then(|| policy.approver_of(&author).map(|a| a.code.clone()))
+                    .flatten();
+                let needs_approval = approver.is_some();
                 draft.step(now, actor, Action::FollowUp, to, |_| {});
                 draft.change.new_follow_up = Some(NewFollowUp {
                     agency: author.clone(),
@@ -904,11 +873,11 @@ impl App {
                     attachments: files,
                     published: !needs_approval,
                 });
-                if needs_approval {
+                if let Some(approver) = approver {
                     let name = policy.agency(&author).map(|a| a.name.clone());
                     officer_notices.push((
                         Role::AdminInstansi,
-                        r.agency.iter().cloned().collect(),
+                        vec![approver],
                         Notice::FollowUpAwaitingApproval,
                         NoticeData {
                             agency: name,
@@ -1029,8 +998,7 @@ impl App {
     /// Records how the verification deadline was met (national admin's performance).
     fn verification_outcome(&self, draft: &mut Draft, report: &ReportWithHistory, policy: &Policy) {
         let r = &report.record.report;
-        let clocks = clocks_for(
-            policy,
+        let clocks = policy.clocks(
             report,
             &[],
             r.status,
@@ -1090,8 +1058,7 @@ impl App {
         notice: &mut Option<(Notice, NoticeData)>,
     ) {
         let r = &report.record.report;
-        let clocks = clocks_for(
-            policy,
+        let clocks = policy.clocks(
             report,
             &[],
             r.status,
@@ -1181,7 +1148,7 @@ impl App {
     }
 
     /// Finishes a draft: the new deadline, the announcements, one transaction.
-    async fn commit(
+    pub(crate) async fn commit(
         &self,
         mut draft: Draft,
         report: &ReportWithHistory,
@@ -1190,8 +1157,7 @@ impl App {
     ) -> Result<()> {
         let policy = self.policy();
         let now = self.now();
-        let clocks = clocks_for(
-            &policy,
+        let clocks = policy.clocks(
             report,
             &draft.events,
             draft.status,
@@ -1284,7 +1250,8 @@ impl App {
         data: NoticeData,
     ) -> Result<()> {
         let codes: Vec<&str> = agencies.iter().map(String::as_str).collect();
-        if role != Role::AdminNasional && codes.is_empty() {
+        // National admins and pengawas are alerted as a body; everyone else through an agency.
+        if !matches!(role, Role::AdminNasional | Role::Pengawas) && codes.is_empty() {
             return Ok(());
         }
         for (user_id, _name, email, language) in self.db.officers(role, &codes).await? {
@@ -1330,10 +1297,9 @@ impl App {
         report
             .history
             .retain(|e| e.event.kind.visible_to_reporter());
-        let policy = self.policy();
+        let policy = self.fresh_policy().await?;
         let r = &report.record.report;
-        let clocks = clocks_for(
-            &policy,
+        let clocks = policy.clocks(
             &report,
             &[],
             r.status,
@@ -1392,11 +1358,10 @@ impl App {
     /// moved meanwhile (a double submission).
     pub async fn reporter_act(&self, key: ReporterKey<'_>, command: ReporterCommand) -> Result<()> {
         let report = self.load_for_reporter(key).await?;
-        let policy = self.policy();
+        let policy = self.fresh_policy().await?;
         let now = self.now();
         let r = &report.record.report;
-        let clocks = clocks_for(
-            &policy,
+        let clocks = policy.clocks(
             &report,
             &[],
             r.status,

@@ -451,6 +451,11 @@ async fn a_report_walks_from_submission_to_auto_close_across_idul_fitri() {
         .find(|p| p.agency.as_deref() == Some("pemkot-palangkaraya"))
         .unwrap();
     assert_eq!(city.satisfaction, Some(4.0));
+    assert_eq!(
+        pupr.satisfaction,
+        Some(4.0),
+        "one rating, however many follow-ups"
+    );
 }
 
 #[tokio::test]
@@ -550,6 +555,81 @@ async fn bukan_wewenang_goes_back_to_national_routing_and_on_to_the_right_agency
         Some("kemensos")
     );
     assert_eq!(case.units, Vec::<(String, String)>::new());
+}
+
+#[tokio::test]
+async fn a_unit_routed_to_directly_still_needs_its_citys_approval() {
+    let w = world(wib(2026, 11, 2, 9, 0)).await;
+    let (number, code) = w
+        .file("Jalan berlubang depan sekolah", None, Language::Id)
+        .await;
+    w.verify_to(number, "pemkot-palangkaraya.pupr").await;
+    w.act(
+        &w.unit,
+        number,
+        Command::FollowUp {
+            text: "Sudah kami tambal hari ini.".into(),
+            attachments: vec![],
+        },
+    )
+    .await;
+    assert_eq!(
+        w.status(number).await,
+        Status::FollowedUp,
+        "waits for the city"
+    );
+    assert!(
+        w.app
+            .reporter_case(ReporterKey::Code(&code))
+            .await
+            .unwrap()
+            .follow_ups
+            .is_empty()
+    );
+    let city_admin = w
+        .app
+        .find_account("instansi@demo.lapor.id")
+        .await
+        .unwrap()
+        .unwrap();
+    let (notes, _) = w.app.notifications(&city_admin).await.unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.report == Some(number) && n.text.contains("menunggu persetujuan")),
+        "{notes:?}"
+    );
+    w.act(&w.instansi, number, Command::PublishFollowUp).await;
+    assert_eq!(w.status(number).await, Status::AwaitingReporter);
+}
+
+#[tokio::test]
+async fn a_national_admin_can_pull_a_report_back_from_an_agency_that_does_not_act() {
+    let w = world(wib(2026, 11, 2, 9, 0)).await;
+    let (number, _) = w
+        .file("Jalan berlubang depan sekolah", None, Language::Id)
+        .await;
+    w.verify_to(number, "pemkot-palangkaraya").await;
+    w.act(
+        &w.instansi,
+        number,
+        Command::Dispose {
+            units: vec!["pemkot-palangkaraya.pupr".into()],
+        },
+    )
+    .await;
+    w.verify_to(number, "kemen-pu").await;
+    let case = w.app.case(&w.nasional, number).await.unwrap();
+    assert_eq!(case.report.record.report.status, Status::Routed);
+    assert_eq!(
+        case.report.record.report.agency.as_deref(),
+        Some("kemen-pu")
+    );
+    assert!(case.units.is_empty(), "the units are released");
+    assert!(matches!(
+        w.app.case(&w.unit, number).await,
+        Err(AppError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -658,6 +738,11 @@ async fn overdue_reports_escalate_exactly_once_per_stage() {
     assert_eq!(overdue(w.events(number).await, 2), 0);
     w.at(end_of_wib_day(2026, 11, 11));
     w.app.sweep().await.unwrap();
+    assert_eq!(
+        overdue(w.events(number).await, 2),
+        1,
+        "stage 2 comes when it is due"
+    );
     w.at(end_of_wib_day(2026, 11, 20));
     w.app.sweep().await.unwrap();
     let events = w.events(number).await;
@@ -921,6 +1006,17 @@ async fn the_ombudsman_is_offered_after_sixty_days_and_takes_the_case_with_conse
         w.app.case_bundle(&w.instansi, number).await,
         Err(AppError::NotFound)
     ));
+    let ombudsman_user = w
+        .app
+        .find_account("ombudsman@demo.lapor.id")
+        .await
+        .unwrap()
+        .unwrap();
+    let (notes, _) = w.app.notifications(&ombudsman_user).await.unwrap();
+    assert!(
+        notes.iter().any(|n| n.report == Some(number)),
+        "pengawas hear of it: {notes:?}"
+    );
 }
 
 /// Every step a reporter should hear about reaches a real SMTP server, in their language.

@@ -120,7 +120,10 @@ impl EventKind {
     pub fn visible_to_public(&self) -> bool {
         match self {
             EventKind::Submitted { .. } => true,
-            EventKind::Transition { from, to, .. } => from.is_published() || to.is_published(),
+            // Steps into a published state, except officers' internal hand-offs (their
+            // reasons are notes between officers); holds and questions after a return lead to
+            // an unpublished state and stay internal too.
+            EventKind::Transition { action, to, .. } => to.is_published() && !action.is_internal(),
             EventKind::PrivacyRaised { .. }
             | EventKind::Verified { .. }
             | EventKind::Rated { .. }
@@ -134,10 +137,13 @@ impl EventKind {
     /// (officers' audit trail) and officers' internal escalations.
     #[must_use]
     pub fn visible_to_reporter(&self) -> bool {
-        !matches!(
-            self,
-            EventKind::IdentityViewed | EventKind::Overdue { .. } | EventKind::Verified { .. }
-        )
+        match self {
+            EventKind::IdentityViewed | EventKind::Overdue { .. } | EventKind::Verified { .. } => {
+                false
+            }
+            EventKind::Transition { action, .. } => !action.is_internal(),
+            _ => true,
+        }
     }
 
     /// A plain workflow step with no extra data.
@@ -182,6 +188,18 @@ mod tests {
         assert!(!pend.visible_to_public());
         let routed = EventKind::step(Action::Verify, Status::Pending, Status::Routed);
         assert!(routed.visible_to_public());
+        // Officers' notes to each other stay between officers.
+        let rejected =
+            EventKind::step(Action::RejectFollowUp, Status::FollowedUp, Status::Disposed);
+        assert!(!rejected.visible_to_public() && !rejected.visible_to_reporter());
+        let handed_back = EventKind::step(Action::ReturnToAgency, Status::Disposed, Status::Routed);
+        assert!(!handed_back.visible_to_public() && !handed_back.visible_to_reporter());
+        // A hold after a bukan wewenang return is not public: the report is back in routing.
+        let held = EventKind::step(Action::Pend, Status::Returned, Status::Pending);
+        assert!(!held.visible_to_public());
+        let returned =
+            EventKind::step(Action::ReturnNotAuthority, Status::Routed, Status::Returned);
+        assert!(returned.visible_to_public() && returned.visible_to_reporter());
         assert!(!EventKind::IdentityViewed.visible_to_public());
         assert!(!EventKind::IdentityViewed.visible_to_reporter());
         assert!(pend.visible_to_reporter(), "the reporter sees every step");

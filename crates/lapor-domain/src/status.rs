@@ -249,12 +249,27 @@ impl Action {
         Self::ALL.into_iter().find(|a| a.code() == code)
     }
 
+    /// Hand-offs between officers whose reasons are notes to each other, not to the
+    /// reporter or the public.
+    #[must_use]
+    pub fn is_internal(self) -> bool {
+        matches!(self, Action::RejectFollowUp | Action::ReturnToAgency)
+    }
+
     /// The one table of the workflow.
     #[must_use]
     pub fn rule(self) -> Rule {
         let (from, to, roles): (&'static [Status], Target, &'static [ActorRole]) = match self {
+            // Also from Routed/Disposed: the national admin can pull a report back from an
+            // agency that does not act (no admin, wrong agency) and route it again.
             Action::Verify => (
-                &[S::Unverified, S::Pending, S::Returned],
+                &[
+                    S::Unverified,
+                    S::Pending,
+                    S::Returned,
+                    S::Routed,
+                    S::Disposed,
+                ],
                 Target::To(S::Routed),
                 &[R::AdminNasional],
             ),
@@ -378,6 +393,8 @@ mod tests {
         (S::Unverified, Action::Verify, R::AdminNasional, S::Routed, S::Routed),
         (S::Pending, Action::Verify, R::AdminNasional, S::Routed, S::Routed),
         (S::Returned, Action::Verify, R::AdminNasional, S::Routed, S::Routed),
+        (S::Routed, Action::Verify, R::AdminNasional, S::Routed, S::Routed),
+        (S::Disposed, Action::Verify, R::AdminNasional, S::Routed, S::Routed),
         (S::Unverified, Action::RouteToChosenAgency, R::System, S::Routed, S::Routed),
         (S::Unverified, Action::Pend, R::AdminNasional, S::Pending, S::Pending),
         (S::Returned, Action::Pend, R::AdminNasional, S::Pending, S::Pending),

@@ -167,6 +167,25 @@ impl Limits {
     }
 }
 
+/// The calendars a report's clocks run on: verification on the national one, agency steps
+/// on the agency's (national plus its regional holidays).
+#[derive(Debug, Clone, Copy)]
+pub struct Calendars<'a> {
+    pub national: &'a Calendar,
+    pub agency: &'a Calendar,
+}
+
+impl<'a> Calendars<'a> {
+    /// One calendar for everything (an agency without regional holidays).
+    #[must_use]
+    pub fn same(calendar: &'a Calendar) -> Self {
+        Self {
+            national: calendar,
+            agency: calendar,
+        }
+    }
+}
+
 /// The deadline a report is running against now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline {
@@ -204,9 +223,13 @@ pub fn clocks(
     status: Status,
     handling_class: HandlingClass,
     limits: &Limits,
-    calendar: &Calendar,
+    calendars: Calendars<'_>,
     agency_zone: Zone,
 ) -> Clocks {
+    let Calendars {
+        national,
+        agency: calendar,
+    } = calendars;
     let submitted = history.first().map_or(DateTime::<Utc>::MIN_UTC, |e| e.at);
     let mut verification_start = submitted;
     let mut pauses: Vec<Pause> = Vec::new();
@@ -250,7 +273,8 @@ pub fn clocks(
     let current = match status {
         Status::Unverified | Status::Pending | Status::Returned => {
             // Only the pauses of the current cycle count; a pause still open stops the clock.
-            let due = calendar.due_with_pauses(
+            // The national admin works on the national calendar, whoever returned the report.
+            let due = national.due_with_pauses(
                 verification_start,
                 limits.verification,
                 &pauses,
@@ -395,7 +419,7 @@ mod tests {
             status,
             HandlingClass::Biasa,
             &Limits::default(),
-            &Calendar::indonesia(),
+            Calendars::same(&Calendar::indonesia()),
             Zone::Wib,
         )
     }

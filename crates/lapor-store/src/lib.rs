@@ -25,8 +25,7 @@ pub use agencies::AgencyRecord;
 pub use reference::RegionRow;
 pub use reports::{
     IDEMPOTENCY_WINDOW, InboxFilter, InboxScope, Page, PublicFilter, ReportKey, ReportRecord,
-    ReportWithHistory, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord, TransitionRecord,
-    WorkflowState,
+    ReportWithHistory, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord, WorkflowState,
 };
 pub use users::{NewUserRecord, UserRecord};
 pub use workflow::{

@@ -89,17 +89,6 @@ pub struct StoredEvent {
     pub event: Event,
 }
 
-/// A workflow step to record: the status moves only if it still is `from`.
-#[derive(Debug, Clone)]
-pub struct TransitionRecord {
-    pub number: ReportNumber,
-    pub from: Status,
-    pub to: Status,
-    /// The agency now responsible, by code (unchanged when `None`).
-    pub agency: Option<String>,
-    pub event: Event,
-}
-
 /// Which report to load.
 #[derive(Debug, Clone, Copy)]
 pub enum ReportKey<'a> {
@@ -674,23 +663,6 @@ impl Db {
         let sql = format!("{SELECT_REPORT} WHERE r.id = $1");
         let row: Option<ReportRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number.0).fetch_optional(pool).await?);
         row.map(ReportRecord::try_from).transpose()
-    }
-
-    /// Records a plain workflow step: appends its event and moves the status, only if the
-    /// report is still in `from` (so two officers cannot both act on the same state).
-    ///
-    /// # Errors
-    /// [`StoreError::Stale`] when the status changed meanwhile; unknown agency; database failure.
-    pub async fn record_transition(&self, step: &TransitionRecord) -> Result<()> {
-        self.apply(&crate::workflow::Change {
-            number: Some(step.number),
-            status: Some((step.from, step.to)),
-            agency: step.agency.clone(),
-            events: vec![step.event.clone()],
-            ..Default::default()
-        })
-        .await
-        .map(|_| ())
     }
 
     /// Published, non-confidential reports matching `filter`, newest first.

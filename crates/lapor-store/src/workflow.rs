@@ -654,7 +654,9 @@ impl Db {
     /// On database failure.
     pub async fn finish_job(&self, id: i64, worker: &str, now: DateTime<Utc>) -> Result<()> {
         in_tx!(self, tx => {
-            sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL WHERE id = $2 AND locked_by = $3")
+            // The payload may hold what the message said (a tracking code in a receipt): it
+            // is not kept once the message is out.
+            sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL, payload = '{}' WHERE id = $2 AND locked_by = $3")
                 .bind(ts(now))
                 .bind(id)
                 .bind(worker)
@@ -679,7 +681,8 @@ impl Db {
         in_tx!(self, tx => {
             sqlx::query(
                 "UPDATE jobs SET last_error = $1, locked_until = NULL, run_at = COALESCE($2, run_at), \
-                 failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END WHERE id = $4 AND locked_by = $5",
+                 failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END, \
+                 payload = CASE WHEN $2 IS NULL THEN '{}' ELSE payload END WHERE id = $4 AND locked_by = $5",
             )
             .bind(error)
             .bind(retry_at.map(ts))
@@ -902,9 +905,9 @@ impl Db {
             "SELECT a.code, COUNT(*), CAST(SUM(r.rating) AS BIGINT) FROM reports r JOIN agencies a ON a.id = r.agency_id \
              WHERE r.rating IS NOT NULL GROUP BY a.code \
              UNION ALL \
-             SELECT a.code, COUNT(DISTINCT r.id), CAST(SUM(r.rating) AS BIGINT) FROM reports r \
-             JOIN follow_ups f ON f.report_id = r.id AND f.published_at IS NOT NULL \
-             JOIN agencies a ON a.id = f.agency_id \
+             SELECT a.code, COUNT(*), CAST(SUM(r.rating) AS BIGINT) FROM reports r \
+             JOIN (SELECT DISTINCT report_id, agency_id FROM follow_ups WHERE published_at IS NOT NULL) f \
+             ON f.report_id = r.id JOIN agencies a ON a.id = f.agency_id \
              WHERE r.rating IS NOT NULL AND f.agency_id <> r.agency_id GROUP BY a.code",
         )
         .fetch_all(pool)

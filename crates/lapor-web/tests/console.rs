@@ -480,9 +480,11 @@ async fn a_report_walks_through_the_console_from_verification_to_the_published_f
     assert!(html.contains("Diverifikasi dan diteruskan ke Pemerintah Kota Palangka Raya"));
     assert!(html.contains("Judul semula"));
     assert!(html.contains("Tanpa pemeriksaan lapangan"));
+    // Verified: the form stays only so that a report an agency does not act on can be
+    // pulled back and routed again (no dead ends).
     assert!(
-        form(&html, "form-verify").is_none(),
-        "done: no more verify form"
+        form(&html, "form-verify").is_some(),
+        "the national admin can still re-route"
     );
 
     // The agency admin accepts, then disposes to PUPR.

@@ -13,6 +13,9 @@ ALTER TABLE reports ADD COLUMN attention_at TEXT;
 ALTER TABLE reports ADD COLUMN rating BIGINT;
 CREATE INDEX reports_due ON reports (due_at);
 CREATE INDEX reports_attention ON reports (attention_at);
+-- Reports filed before deadlines were stored: the first sweep computes theirs.
+UPDATE reports SET attention_at = created_at
+WHERE status NOT IN ('closed', 'archived', 'escalated_ombudsman');
 CREATE INDEX reports_status ON reports (status, agency_id);
 
 -- A follow-up needs the agency admin's approval before the reporter sees it.

@@ -10,9 +10,7 @@ use lapor_domain::report::{Channel, Classification, Location, NewReport};
 use lapor_domain::status::{Action, ActorRole, Status};
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::user::{Contact, Email, Phone, Role};
-use lapor_store::{
-    AgencyRecord, Db, NewUserRecord, RegionRow, SubmitOutcome, SubmitRecord, TransitionRecord,
-};
+use lapor_store::{AgencyRecord, Db, NewUserRecord, RegionRow, SubmitOutcome, SubmitRecord};
 
 /// A fixed instant with microseconds, plus `minutes`.
 pub fn t(minutes: i64) -> DateTime<Utc> {
@@ -246,6 +244,41 @@ pub async fn publish(db: &Db, number: ReportNumber, agency: &str, at: DateTime<U
 /// Views of [`Db::load_report`], the one statement that reads a report with its reporter and
 /// history, shaped as the scenarios ask their questions.
 #[allow(async_fn_in_trait)]
+/// A plain workflow step (status, agency, one event), as most scenarios need it.
+#[derive(Debug, Clone)]
+pub struct TransitionRecord {
+    pub number: ReportNumber,
+    pub from: Status,
+    pub to: Status,
+    pub agency: Option<String>,
+    pub event: Event,
+}
+
+/// Stores a [`TransitionRecord`] through the one write path, `Db::apply`.
+pub trait RecordTransition {
+    fn record_transition(
+        &self,
+        step: &TransitionRecord,
+    ) -> impl std::future::Future<Output = Result<(), lapor_store::StoreError>> + Send;
+}
+
+impl RecordTransition for Db {
+    async fn record_transition(
+        &self,
+        step: &TransitionRecord,
+    ) -> Result<(), lapor_store::StoreError> {
+        self.apply(&lapor_store::Change {
+            number: Some(step.number),
+            status: Some((step.from, step.to)),
+            agency: step.agency.clone(),
+            events: vec![step.event.clone()],
+            ..lapor_store::Change::default()
+        })
+        .await
+        .map(|_| ())
+    }
+}
+
 pub trait LoadReport {
     async fn find_report_by_tracking(
         &self,

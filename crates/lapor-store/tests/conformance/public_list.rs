@@ -8,6 +8,7 @@ use lapor_domain::status::{Action, Status};
 use lapor_domain::tracking::ReportNumber;
 use lapor_store::{Db, PublicFilter};
 
+use crate::fixtures::RecordTransition;
 use crate::fixtures::{agency, code, publish, report, seed_reference, step, submit, t};
 use crate::harness::Ctx;
 

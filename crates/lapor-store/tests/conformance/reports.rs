@@ -14,6 +14,7 @@ use lapor_store::{
 };
 
 use crate::fixtures::LoadReport;
+use crate::fixtures::RecordTransition;
 use crate::fixtures::{
     agency, code, contact, date, new_user, receipt, record, report, seed_reference, step, submit,
     submit_record, t, tracking,
@@ -796,7 +797,7 @@ pub async fn public_history(ctx: &Ctx) {
             confidential: false,
         },
     };
-    let privacy_step = lapor_store::TransitionRecord {
+    let privacy_step = crate::fixtures::TransitionRecord {
         number,
         from: Status::Routed,
         to: Status::Routed,

@@ -524,6 +524,14 @@ pub async fn jobs_are_claimed_retried_and_finished(ctx: &Ctx) {
     db.fail_job(later[0].id, "d", "mailbox unavailable", None, t(57))
         .await
         .expect("give up");
+    // What a message said is not kept once it is sent or given up.
+    let mut raw = ctx.raw().await;
+    let kept = raw
+        .execute("UPDATE jobs SET kind = kind WHERE (done_at IS NOT NULL OR failed_at IS NOT NULL) AND payload <> '{}'")
+        .await
+        .expect("query");
+    assert_eq!(kept, 0, "finished jobs keep no payload");
+    raw.close().await;
     let counts = db.job_counts().await.expect("counts");
     assert_eq!(
         counts,
