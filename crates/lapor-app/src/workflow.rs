@@ -76,9 +76,11 @@ impl Officer {
     #[must_use]
     pub fn scope(&self) -> InboxScope {
         match (self.role, &self.agency) {
+            (Role::AdminNasional | Role::Pengawas, _) => InboxScope::All,
             (Role::AdminInstansi, Some(code)) => InboxScope::Agency(code.clone()),
             (Role::AdminUnit, Some(code)) => InboxScope::Unit(code.clone()),
-            _ => InboxScope::All,
+            // Fail closed: no agency code is empty, so this scope holds nothing.
+            _ => InboxScope::Unit(String::new()),
         }
     }
 
@@ -466,6 +468,15 @@ impl App {
             report
                 .history
                 .retain(|e| !matches!(e.event.kind, EventKind::IdentityViewed));
+            // Not even the account number of an anonymous reporter leaves for agencies.
+            if report.record.report.privacy.anonymous {
+                report.record.report.reporter_user_id = None;
+                for e in &mut report.history {
+                    if e.event.actor.role == ActorRole::Reporter {
+                        e.event.actor.user_id = None;
+                    }
+                }
+            }
         }
         let r = &report.record.report;
         let clocks = policy.clocks(
