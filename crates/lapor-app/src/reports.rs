@@ -196,6 +196,8 @@ impl App {
         } else {
             due
         };
+        let has_email =
+            report.contact.email.is_some() || submission.account.is_some_and(|u| u.email.is_some());
         let receipt_mail = crate::workflow::email_job(
             crate::notify::Notice::Received,
             submission.language,
@@ -219,7 +221,12 @@ impl App {
             language: submission.language.code().to_owned(),
             due_at: Some(due),
             attention_at: Some(attention),
-            jobs: vec![receipt_mail],
+            // Only when there is an address to write to (see `tell_reporter`).
+            jobs: if has_email {
+                vec![receipt_mail]
+            } else {
+                Vec::new()
+            },
         };
         match self.db.submit_report(&record).await? {
             SubmitOutcome::Created(number) => {

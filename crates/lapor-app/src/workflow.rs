@@ -1236,9 +1236,13 @@ impl App {
     ) {
         let r = &report.record.report;
         let lang = Language::from_code(&report.record.workflow.language);
-        change
-            .jobs
-            .push(email_job(notice, lang, None, &data, self.now()));
+        // Only when there is an address: most reporters (SMS, web without e-mail) have none,
+        // and an empty job would only take the single SQLite writer from intake.
+        if report.reporter.as_ref().is_some_and(|c| c.email.is_some()) {
+            change
+                .jobs
+                .push(email_job(notice, lang, None, &data, self.now()));
+        }
         if let Some(user) = r.reporter_user_id {
             change.notifications.push(NewNotification {
                 user_id: user,

@@ -718,7 +718,7 @@ impl Db {
         );
         self.page_of(
             &query,
-            "(r.due_at IS NULL), r.due_at, r.id",
+            "COALESCE(r.due_at, '9999-12-31'), r.id",
             filter.page,
             filter.per_page,
         )

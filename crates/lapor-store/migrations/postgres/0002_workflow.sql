@@ -11,12 +11,15 @@ ALTER TABLE reports ADD COLUMN language TEXT NOT NULL DEFAULT 'id';
 -- When the deadline sweep must next look at the report (a deadline or an escalation stage).
 ALTER TABLE reports ADD COLUMN attention_at TEXT;
 ALTER TABLE reports ADD COLUMN rating BIGINT;
-CREATE INDEX reports_due ON reports (due_at);
+-- Inboxes list the most urgent deadline first, reports without one last: the same order on
+-- both databases (they sort NULLs differently), served by this index.
+CREATE INDEX reports_due_order ON reports ((COALESCE(due_at, '9999-12-31')), id);
 CREATE INDEX reports_attention ON reports (attention_at);
 -- Reports filed before deadlines were stored: the first sweep computes theirs.
 UPDATE reports SET attention_at = created_at
 WHERE status NOT IN ('closed', 'archived', 'escalated_ombudsman');
-CREATE INDEX reports_status ON reports (status, agency_id);
+-- Inbox counts per status with their overdue share read this index alone.
+CREATE INDEX reports_status ON reports (status, due_at, agency_id);
 
 -- A follow-up needs the agency admin's approval before the reporter sees it.
 ALTER TABLE agencies ADD COLUMN requires_approval BOOLEAN NOT NULL DEFAULT FALSE;
