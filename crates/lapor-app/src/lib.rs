@@ -26,7 +26,7 @@ pub use console::{CaseBundle, Inbox, InboxItem, InboxQuery};
 pub use jobs::{RunSummary, SWEEP_EVERY, SweepSummary};
 pub use performance::Performance;
 pub use policy::{AgencyInfo, NATIONAL, Policy, SETTINGS};
-pub use reports::{CategoryView, PublicReport, Receipt, Submission, TrackedReport};
+pub use reports::{CategoryView, PublicReport, Receipt, Submission};
 pub use workflow::{
     Case, Command, DeadlineView, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Officer, Refusal,
     ReporterCase, ReporterCommand, ReporterKey, ReporterOptions, ReporterView, Upload,

@@ -7,8 +7,8 @@ use lapor_domain::report::{Channel, Classification, NewReport, ReportInput};
 use lapor_domain::status::Status;
 use lapor_domain::tracking::{ReportNumber, TrackingCode};
 use lapor_store::{
-    Db, Page, PublicFilter, ReportKey, ReportRecord, ReportWithHistory, ReporterRecord,
-    StoredEvent, SubmitOutcome, SubmitRecord, UserRecord,
+    Db, Page, PublicFilter, ReportKey, ReportRecord, ReporterRecord, StoredEvent, SubmitOutcome,
+    SubmitRecord, UserRecord,
 };
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +44,6 @@ pub struct Submission<'a> {
     /// The reporter's language, for what they will be told later.
     pub language: crate::notify::Language,
 }
-
-/// A report as its reporter sees it: everything, with its full history.
-pub type TrackedReport = ReportWithHistory;
 
 /// A report as the public sees it. Built only from a published, non-confidential report,
 /// and carrying the reporter's name only when the report is not anonymous: the single place
@@ -240,46 +237,6 @@ impl App {
             }),
             SubmitOutcome::KeyReused => Err(AppError::IdempotencyKeyReused),
         }
-    }
-
-    /// The report behind a tracking code, as its reporter sees it. A malformed and an unknown
-    /// code look the same to the caller.
-    ///
-    /// # Errors
-    /// [`AppError::NotFound`].
-    pub async fn track(&self, code: &str) -> Result<TrackedReport> {
-        let code = TrackingCode::parse(code).ok_or(AppError::NotFound)?;
-        let digest = code.digest();
-        self.reporter_view(ReportKey::TrackingHash(&digest))
-            .await?
-            .ok_or(AppError::NotFound)
-    }
-
-    /// One statement for the report, its reporter and its whole history: everything that
-    /// happens to a report is its reporter's business.
-    async fn reporter_view(&self, key: ReportKey<'_>) -> Result<Option<TrackedReport>> {
-        let mut report = self.db.load_report(key, false).await?;
-        if let Some(report) = &mut report {
-            report
-                .history
-                .retain(|e| e.event.kind.visible_to_reporter());
-        }
-        Ok(report)
-    }
-
-    /// A report filed from `account`, with its history.
-    ///
-    /// # Errors
-    /// [`AppError::NotFound`] when it does not exist or was filed by someone else.
-    pub async fn my_report(
-        &self,
-        account: &UserRecord,
-        number: ReportNumber,
-    ) -> Result<TrackedReport> {
-        self.reporter_view(ReportKey::Number(number))
-            .await?
-            .filter(|r| r.record.report.reporter_user_id == Some(account.id))
-            .ok_or(AppError::NotFound)
     }
 
     /// Reports filed from `account`, newest first.

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use lapor_app::{App, AppError, FixedClock, ImportError, Submission};
+use lapor_app::{App, AppError, FixedClock, ImportError, ReporterKey, Submission};
 use lapor_domain::report::{Channel, ReportInput};
 use lapor_domain::user::Role;
 use lapor_domain::validation::Problem;
@@ -289,9 +289,13 @@ async fn reports_filed_from_an_account_are_listed_as_its_own_and_nobody_elses() 
     let number = mine[0].report.number;
     assert_eq!(
         f.app
-            .my_report(&siti, number)
+            .reporter_case(ReporterKey::Account {
+                user: &siti,
+                number
+            })
             .await
             .unwrap()
+            .report
             .reporter
             .unwrap()
             .name
@@ -299,7 +303,12 @@ async fn reports_filed_from_an_account_are_listed_as_its_own_and_nobody_elses() 
         Some("Siti")
     );
     assert!(matches!(
-        f.app.my_report(&budi, number).await,
+        f.app
+            .reporter_case(ReporterKey::Account {
+                user: &budi,
+                number
+            })
+            .await,
         Err(AppError::NotFound)
     ));
 }

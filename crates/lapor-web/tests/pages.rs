@@ -207,7 +207,12 @@ async fn filing_through_the_form_shows_the_number_and_code_once() {
         "switching language would lose the one-time code"
     );
 
-    let tracked = t.app.track(&code).await.unwrap();
+    let tracked = t
+        .app
+        .reporter_case(lapor_app::ReporterKey::Code(&code))
+        .await
+        .unwrap()
+        .report;
     assert_eq!(tracked.record.report.title, TITLE);
     assert_eq!(tracked.record.report.location.region.as_str(), "62");
     assert_eq!(tracked.record.report.channel, Channel::Web);
@@ -411,9 +416,10 @@ async fn searching_a_region_by_name_and_filing_with_the_result() {
     let code = text_of(&done.body, "tracking-code");
     assert_eq!(
         t.app
-            .track(&code)
+            .reporter_case(lapor_app::ReporterKey::Code(&code))
             .await
             .unwrap()
+            .report
             .record
             .report
             .location
@@ -446,9 +452,10 @@ async fn a_region_link_preselects_the_region() {
     let code = text_of(&done.body, "tracking-code");
     assert_eq!(
         t.app
-            .track(&code)
+            .reporter_case(lapor_app::ReporterKey::Code(&code))
             .await
             .unwrap()
+            .report
             .record
             .report
             .location
