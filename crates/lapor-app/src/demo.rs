@@ -543,6 +543,9 @@ impl App {
                 account: citizen.as_ref(),
                 idempotency: None,
                 language: Language::Id,
+                attachments: Vec::new(),
+                client: None,
+                inbound: None,
             })
             .await?;
         let number = ReportNumber::parse(&receipt.number).ok_or(AppError::NotFound)?;

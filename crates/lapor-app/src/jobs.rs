@@ -13,12 +13,17 @@ use lapor_store::{
 };
 use serde::Deserialize;
 
-use crate::notify::{Email, Language, MailError, Mailer, Notice, NoticeData, render};
+use crate::notify::{Email, Language, MailError, Mailer, Notice, NoticeData, render, render_sms};
+use crate::outbound::{
+    DeliveryError, Gateways, OutgoingSms, SmsSender, WebhookRequest, WebhookSender,
+};
 use crate::workflow::{Draft, format_due};
 use crate::{App, AppError, Result};
 
 /// Job kinds.
 pub const EMAIL: &str = "email";
+pub const SMS: &str = "sms";
+pub const WEBHOOK: &str = "webhook";
 pub const SWEEP: &str = "deadline_sweep";
 
 /// How often the sweep runs, and how long a claimed job stays claimed.
@@ -82,7 +87,7 @@ impl App {
     pub async fn work_until(
         &self,
         worker: &str,
-        mailer: std::sync::Arc<dyn Mailer>,
+        gateways: Gateways,
         poll: std::time::Duration,
         stop: impl std::future::Future<Output = ()>,
     ) {
@@ -91,7 +96,7 @@ impl App {
             tracing::error!(%error, "cannot schedule the deadline sweep");
         }
         loop {
-            match self.run_jobs(worker, mailer.as_ref(), 20).await {
+            match self.run_jobs(worker, &gateways, 20).await {
                 // More may be waiting: go again at once.
                 Ok(summary) if summary.done + summary.retried + summary.failed == 20 => continue,
                 Ok(_) => {}
@@ -111,7 +116,7 @@ impl App {
     pub async fn run_jobs(
         &self,
         worker: &str,
-        mailer: &dyn Mailer,
+        gateways: &Gateways,
         limit: i64,
     ) -> Result<RunSummary> {
         let now = self.now();
@@ -122,7 +127,9 @@ impl App {
                 SWEEP => self.sweep().await.map(|s| {
                     tracing::debug!(?s, "deadline sweep");
                 }),
-                EMAIL => self.deliver(&job, mailer).await,
+                EMAIL => self.deliver(&job, gateways.mail.as_ref()).await,
+                SMS => self.deliver_sms(&job, gateways.sms.as_ref()).await,
+                WEBHOOK => self.deliver_webhook(&job, gateways.webhooks.as_ref()).await,
                 _ => Err(AppError::Internal("unknown job kind")),
             };
             let now = self.now();
@@ -138,7 +145,11 @@ impl App {
                     summary.done += 1;
                 }
                 Err(error) => {
-                    let permanent = matches!(&error, AppError::Mail(MailError::Permanent(_)));
+                    let permanent = matches!(
+                        &error,
+                        AppError::Mail(MailError::Permanent(_))
+                            | AppError::Delivery(DeliveryError::Permanent(_))
+                    );
                     let retry = (!permanent && job.attempts < job.max_attempts)
                         .then(|| now + backoff(job.attempts));
                     tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed");
@@ -192,6 +203,156 @@ impl App {
             language: payload.lang,
         };
         mailer.send(&email).await.map_err(AppError::Mail)
+    }
+
+    /// Sends one outbox SMS to the reporter's number, looked up now (never copied into the
+    /// job), and logs the attempt for the delivery report to update.
+    async fn deliver_sms(&self, job: &JobRecord, sms: &dyn SmsSender) -> Result<()> {
+        let payload: EmailPayload = serde_json::from_value(job.payload.clone())
+            .map_err(|_| AppError::Internal("bad SMS job payload"))?;
+        let number = ReportNumber(
+            payload
+                .report
+                .ok_or(AppError::Internal("SMS job without report"))?,
+        );
+        let report = self
+            .db
+            .load_report(ReportKey::Number(number), false)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let Some(to) = report.reporter.as_ref().and_then(|c| c.phone.clone()) else {
+            return Ok(());
+        };
+        let text = render_sms(payload.notice, payload.lang, number, &payload.data);
+        let outcome = sms
+            .send(&OutgoingSms {
+                to,
+                text,
+                job_id: job.id,
+            })
+            .await;
+        self.log_delivery(
+            job,
+            "sms",
+            None,
+            Some(number),
+            outcome.as_ref().map(|()| "sent"),
+        )
+        .await?;
+        outcome.map_err(AppError::Delivery)
+    }
+
+    /// Posts one webhook, signed now with the client's current secret.
+    async fn deliver_webhook(&self, job: &JobRecord, http: &dyn WebhookSender) -> Result<()> {
+        let client_id = job.payload["client"]
+            .as_i64()
+            .ok_or(AppError::Internal("webhook job without client"))?;
+        let number = job.payload["report"].as_i64().map(ReportNumber);
+        let client = self.db.api_client(client_id).await?;
+        let Some((url, secret)) = client
+            .filter(|c| c.revoked_at.is_none())
+            .and_then(|c| c.webhook_url.zip(c.webhook_secret))
+        else {
+            return Ok(());
+        };
+        let mut body = job.payload["event"].clone();
+        if let (Some(map), Some(n)) = (body.as_object_mut(), number) {
+            map.insert("report".into(), n.to_string().into());
+        }
+        let body = body.to_string();
+        let timestamp = self.now().timestamp();
+        let request = WebhookRequest {
+            signature: crate::outbound::sign_webhook(&secret, timestamp, &body),
+            url,
+            body,
+            timestamp,
+            delivery_id: format!("lapor-{}", job.id),
+        };
+        let outcome = match http.post(&request).await {
+            Ok(code) if (200..300).contains(&code) => Ok(code),
+            // The receiver said no: retrying the same request will not change its mind,
+            // except for "too many requests" and timeouts.
+            Ok(code @ (408 | 429)) => Err(DeliveryError::Transient(format!("HTTP {code}"))),
+            Ok(code) if (400..500).contains(&code) => {
+                Err(DeliveryError::Permanent(format!("HTTP {code}")))
+            }
+            Ok(code) => Err(DeliveryError::Transient(format!("HTTP {code}"))),
+            Err(e) => Err(e),
+        };
+        let status = outcome.as_ref().map(|code| format!("HTTP {code}"));
+        self.log_delivery(
+            job,
+            "webhook",
+            Some(client_id),
+            number,
+            status.as_deref().map_err(|e| *e),
+        )
+        .await?;
+        outcome.map(|_| ()).map_err(AppError::Delivery)
+    }
+
+    async fn log_delivery(
+        &self,
+        job: &JobRecord,
+        kind: &str,
+        client_id: Option<i64>,
+        report: Option<ReportNumber>,
+        outcome: std::result::Result<&str, &DeliveryError>,
+    ) -> Result<()> {
+        let (status, detail) = match outcome {
+            Ok(status) => ("sent", Some(status.to_owned())),
+            Err(e) => ("failed", Some(e.to_string())),
+        };
+        self.db
+            .record_delivery(&lapor_store::NewDelivery {
+                job_id: Some(job.id),
+                kind,
+                client_id,
+                report,
+                status,
+                detail: detail.as_deref(),
+                at: self.now(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Records a delivery report from the SMS gateway for the outbox job `job_id` (Kannel's
+    /// `dlr-url`): `status` is its DLR value (1 delivered, 2 failed, 4 buffered, 8 accepted
+    /// by the SMSC, 16 rejected by the SMSC).
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] for a job that sent no SMS.
+    pub async fn record_sms_delivery(&self, job_id: i64, status: i64, detail: &str) -> Result<()> {
+        let sent = self.db.deliveries(None, Some(job_id), 1).await?;
+        let Some(first) = sent.into_iter().find(|d| d.kind == "sms") else {
+            return Err(AppError::NotFound);
+        };
+        let state = match status {
+            1 => "delivered",
+            2 => "undelivered",
+            4 => "buffered",
+            8 => "smsc_accepted",
+            16 => "smsc_rejected",
+            _ => "unknown",
+        };
+        let detail: String = detail
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        self.db
+            .record_delivery(&lapor_store::NewDelivery {
+                job_id: Some(job_id),
+                kind: "sms",
+                client_id: None,
+                report: first.report,
+                status: state,
+                detail: Some(&detail),
+                at: self.now(),
+            })
+            .await?;
+        Ok(())
     }
 
     /// One pass over the reports that need attention now.

@@ -10,10 +10,12 @@ use lapor_store::{Db, StoreError};
 mod accounts;
 mod agencies;
 mod bootstrap;
+mod channels;
 mod console;
 pub mod demo;
 mod jobs;
 pub mod notify;
+pub mod outbound;
 mod performance;
 mod policy;
 mod reports;
@@ -22,6 +24,7 @@ mod workflow;
 pub use accounts::{SESSION_DAYS, Session, generate_password};
 pub use agencies::{AgencyImport, ImportError};
 pub use bootstrap::BootstrapProgress;
+pub use channels::{ApiClient, ApiScope, InboundOutcome, IssuedKey, RateLimit};
 pub use console::{CaseBundle, Inbox, InboxItem, InboxQuery};
 pub use jobs::{RunSummary, SWEEP_EVERY, SweepSummary};
 pub use performance::Performance;
@@ -35,9 +38,9 @@ pub use workflow::{
 
 /// Re-exported so the outer layers need not depend on the store crate for these types.
 pub use lapor_store::{
-    AgencyRecord, AttachmentFile, AttachmentMeta, Backend, FollowUpRecord, InboxScope,
-    NotificationRecord, Page, PublicFilter, ReportRecord, ReportWithHistory, ReporterRecord,
-    StoredEvent, UserRecord,
+    AgencyRecord, AttachmentFile, AttachmentMeta, Backend, DeliveryRecord, FollowUpRecord,
+    InboxScope, NotificationRecord, Page, PublicFilter, ReportRecord, ReportWithHistory,
+    ReporterRecord, StoredEvent, UserRecord,
 };
 
 /// What a use case can answer besides success.
@@ -58,6 +61,13 @@ pub enum AppError {
     /// An idempotency key was reused for a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyKeyReused,
+    /// The channel delivered this message before; it became this report (if any). Nothing
+    /// new was stored.
+    #[error("already received")]
+    AlreadyReceived(Option<lapor_domain::tracking::ReportNumber>),
+    /// Too many requests from one phone, key, account or address; try again later.
+    #[error("rate limited; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     /// The record changed meanwhile; reload and try again.
     #[error("conflict")]
     Conflict,
@@ -70,6 +80,9 @@ pub enum AppError {
     /// The mail server refused or could not be reached.
     #[error(transparent)]
     Mail(#[from] notify::MailError),
+    /// An SMS gateway or a webhook receiver refused or could not be reached.
+    #[error(transparent)]
+    Delivery(#[from] outbound::DeliveryError),
     /// Something other than the database failed (a worker thread, password hashing);
     /// logged, never shown.
     #[error("internal failure: {0}")]
@@ -128,6 +141,7 @@ pub struct App {
     clock: Arc<dyn Clock>,
     categories: Arc<Vec<CategoryView>>,
     policy: Arc<std::sync::RwLock<Arc<Policy>>>,
+    limiter: Arc<channels::Limiter>,
 }
 
 impl App {
@@ -154,6 +168,7 @@ impl App {
         let categories = reports::load_categories(&db).await?;
         let policy = Policy::load(&db).await?;
         Ok(Self {
+            limiter: Arc::new(channels::Limiter::for_backend(db.backend())),
             db,
             clock,
             categories: Arc::new(categories),

@@ -324,3 +324,44 @@ pub fn headline(notice: Notice, lang: Language, number: ReportNumber, title: &st
         .map_or(subject.as_str(), |(_, s)| s);
     format!("#{number} {title}: {subject}")
 }
+
+/// The SMS a reporter who wrote by SMS gets for `notice`: the report number, what happened
+/// and what they can answer, in one 160-character segment where possible.
+#[must_use]
+pub fn render_sms(
+    notice: Notice,
+    lang: Language,
+    number: ReportNumber,
+    data: &NoticeData,
+) -> String {
+    let en = lang == Language::En;
+    let (subject, _) = render(notice, lang, number, "", data);
+    let what = subject
+        .split_once("] ")
+        .map_or(subject.as_str(), |(_, s)| s)
+        .trim_end_matches([':', ' ']);
+    let hint = match notice {
+        Notice::FollowUpPublished | Notice::InformationRequested => {
+            if en {
+                " Reply to this SMS to answer."
+            } else {
+                " Balas SMS ini untuk menanggapi."
+            }
+        }
+        _ => "",
+    };
+    let text = data
+        .text
+        .as_deref()
+        .map(|t| format!(": {}", t.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .unwrap_or_default();
+    let body = format!("LAPOR #{number} {what}{text}");
+    let room = 160usize.saturating_sub(hint.chars().count());
+    let body = if body.chars().count() > room {
+        let cut: String = body.chars().take(room.saturating_sub(3)).collect();
+        format!("{}...", cut.trim_end())
+    } else {
+        body
+    };
+    format!("{body}{hint}")
+}

@@ -43,6 +43,30 @@ pub struct Submission<'a> {
     pub idempotency: Option<(String, String)>,
     /// The reporter's language, for what they will be told later.
     pub language: crate::notify::Language,
+    /// Files sent with the report (an e-mail's attachments, an Open311 photo).
+    pub attachments: Vec<crate::Upload>,
+    /// The integrated system that pushed it (Open311, integration API).
+    pub client: Option<&'a crate::ApiClient>,
+    /// The channel's own id of the message (SMS id, Message-ID, digest of an Open311
+    /// request): the same message never makes a second report.
+    pub inbound: Option<String>,
+}
+
+impl<'a> Submission<'a> {
+    /// A submission with nothing but its input and channel; set the rest as needed.
+    #[must_use]
+    pub fn new(input: ReportInput<'a>, channel: Channel) -> Self {
+        Self {
+            input,
+            channel,
+            account: None,
+            idempotency: None,
+            language: crate::notify::Language::Id,
+            attachments: Vec::new(),
+            client: None,
+            inbound: None,
+        }
+    }
 }
 
 /// A report as the public sees it. Built only from a published, non-confidential report,
@@ -155,6 +179,12 @@ impl App {
     /// # Errors
     /// [`AppError::Invalid`] naming every bad field; [`AppError::IdempotencyKeyReused`].
     pub async fn submit(&self, submission: Submission<'_>) -> Result<Receipt> {
+        if let Some(external_id) = &submission.inbound
+            && let Some((_, report)) = self.inbound_seen(submission.channel, external_id).await?
+        {
+            return Err(AppError::AlreadyReceived(report));
+        }
+        let files = Self::check_uploads(submission.attachments)?;
         let agency_known = match submission
             .input
             .agency
@@ -224,6 +254,9 @@ impl App {
             } else {
                 Vec::new()
             },
+            inbound: submission.inbound,
+            client_id: submission.client.map(|c| c.id),
+            files,
         };
         match self.db.submit_report(&record).await? {
             SubmitOutcome::Created(number) => {
@@ -236,6 +269,7 @@ impl App {
                 ))
             }),
             SubmitOutcome::KeyReused => Err(AppError::IdempotencyKeyReused),
+            SubmitOutcome::AlreadyReceived(report) => Err(AppError::AlreadyReceived(report)),
         }
     }
 

@@ -15,7 +15,7 @@ use lapor_domain::validation::{optional_text, text};
 use lapor_domain::workflow::{self, ArchiveReason, Clocks, HandlingClass, Step};
 use lapor_domain::{Problem, ValidationErrors};
 use lapor_store::{
-    Change, ContentUpdate, FollowUpRecord, InboxScope, NewAttachment, NewFollowUp, NewJob,
+    Applied, Change, ContentUpdate, FollowUpRecord, InboxScope, NewAttachment, NewFollowUp, NewJob,
     NewNotification, ReportKey, ReportWithHistory, ReporterRecord, StepOutcome, StoreError,
     UserRecord,
 };
@@ -222,6 +222,17 @@ pub enum ReporterKey<'a> {
     Code(&'a str),
     Account {
         user: &'a UserRecord,
+        number: ReportNumber,
+    },
+    /// A channel message from the phone number or e-mail address the report was filed with
+    /// (an SMS or e-mail answer threaded to its report).
+    Contact {
+        number: ReportNumber,
+        contact: &'a str,
+    },
+    /// The integrated system that filed the report, speaking for its reporter.
+    Client {
+        client_id: i64,
         number: ReportNumber,
     },
 }
@@ -1112,7 +1123,7 @@ impl App {
         ));
     }
 
-    fn check_uploads(uploads: Vec<Upload>) -> Result<Vec<NewAttachment>> {
+    pub(crate) fn check_uploads(uploads: Vec<Upload>) -> Result<Vec<NewAttachment>> {
         let uploads: Vec<Upload> = uploads.into_iter().filter(|u| !u.data.is_empty()).collect();
         if uploads.len() > MAX_ATTACHMENTS {
             return Err(invalid(
@@ -1161,11 +1172,25 @@ impl App {
     /// Finishes a draft: the new deadline, the announcements, one transaction.
     pub(crate) async fn commit(
         &self,
-        mut draft: Draft,
+        draft: Draft,
         report: &ReportWithHistory,
         reporter_notice: Option<(Notice, NoticeData)>,
         officer_notices: Vec<(Role, Vec<String>, Notice, NoticeData)>,
     ) -> Result<()> {
+        self.commit_once(draft, report, reporter_notice, officer_notices)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`App::commit`], telling whether it was written: false when the change carried an
+    /// inbound message that had been recorded before (a replay).
+    pub(crate) async fn commit_once(
+        &self,
+        mut draft: Draft,
+        report: &ReportWithHistory,
+        reporter_notice: Option<(Notice, NoticeData)>,
+        officer_notices: Vec<(Role, Vec<String>, Notice, NoticeData)>,
+    ) -> Result<bool> {
         let policy = self.policy();
         let now = self.now();
         let clocks = policy.clocks(
@@ -1204,9 +1229,13 @@ impl App {
             )
             .await?;
         }
+        if let Some((from, to)) = draft.change.status {
+            self.queue_webhooks(&mut draft.change, report, from, to, draft.agency.as_deref())
+                .await?;
+        }
         draft.change.events = draft.events;
         match self.db.apply(&draft.change).await {
-            Ok(_) => Ok(()),
+            Ok(applied) => Ok(applied != Applied::AlreadyDone),
             Err(StoreError::Stale) => Err(AppError::Conflict),
             Err(StoreError::UnknownReference(what)) => Err(invalid(
                 if what == "category" {
@@ -1236,9 +1265,17 @@ impl App {
     ) {
         let r = &report.record.report;
         let lang = Language::from_code(&report.record.workflow.language);
-        // Only when there is an address: most reporters (SMS, web without e-mail) have none,
-        // and an empty job would only take the single SQLite writer from intake.
-        if report.reporter.as_ref().is_some_and(|c| c.email.is_some()) {
+        // The reporter hears back on the channel they wrote from: SMS for SMS, e-mail when
+        // there is an address. No job otherwise: an empty one would only take the single
+        // SQLite writer from intake.
+        let contact = report.reporter.as_ref();
+        if r.channel == lapor_domain::report::Channel::Sms
+            && contact.is_some_and(|c| c.phone.is_some())
+        {
+            let mut job = email_job(notice, lang, None, &data, self.now());
+            crate::jobs::SMS.clone_into(&mut job.kind);
+            change.jobs.push(job);
+        } else if contact.is_some_and(|c| c.email.is_some()) {
             change
                 .jobs
                 .push(email_job(notice, lang, None, &data, self.now()));
@@ -1249,6 +1286,44 @@ impl App {
                 text: headline(notice, lang, r.number, title),
             });
         }
+    }
+
+    /// Queues a signed webhook to every integrated system following the report (the one that
+    /// filed it and those of the agency now responsible): status changes only, and never
+    /// the reporter's personal data.
+    async fn queue_webhooks(
+        &self,
+        change: &mut Change,
+        report: &ReportWithHistory,
+        from: Status,
+        to: Status,
+        agency: Option<&str>,
+    ) -> Result<()> {
+        let agencies: Vec<&str> = agency.into_iter().collect();
+        let clients = self
+            .db
+            .webhook_clients(report.record.workflow.client_id, &agencies)
+            .await?;
+        let now = self.now();
+        for client in clients {
+            change.jobs.push(NewJob {
+                kind: crate::jobs::WEBHOOK.to_owned(),
+                payload: serde_json::json!({
+                    "client": client.id,
+                    "event": {
+                        "type": "report.status_changed",
+                        "status": to.code(),
+                        "previous_status": from.code(),
+                        "agency": agency,
+                        "at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    },
+                }),
+                run_at: now,
+                max_attempts: 10,
+                dedupe_key: None,
+            });
+        }
+        Ok(())
     }
 
     /// Queues e-mails and in-app notices to every officer with `role` in `agencies` (all
@@ -1299,6 +1374,26 @@ impl App {
                 .load_report(ReportKey::Number(number), false)
                 .await?
                 .filter(|r| r.record.report.reporter_user_id == Some(user.id)),
+            ReporterKey::Contact { number, contact } => {
+                let phone = lapor_domain::user::Phone::parse(contact);
+                let contact = contact.trim();
+                self.db
+                    .load_report(ReportKey::Number(number), false)
+                    .await?
+                    .filter(|r| {
+                        r.reporter.as_ref().is_some_and(|p| match &phone {
+                            Some(phone) => p.phone.as_deref() == Some(phone.as_str()),
+                            None => p.email.as_deref().is_some_and(|e| {
+                                !contact.is_empty() && e.eq_ignore_ascii_case(contact)
+                            }),
+                        })
+                    })
+            }
+            ReporterKey::Client { client_id, number } => self
+                .db
+                .load_report(ReportKey::Number(number), false)
+                .await?
+                .filter(|r| r.record.workflow.client_id == Some(client_id)),
         };
         report.ok_or(AppError::NotFound)
     }
@@ -1372,6 +1467,19 @@ impl App {
     /// open now; [`AppError::Invalid`] for bad input; [`AppError::Conflict`] when the report
     /// moved meanwhile (a double submission).
     pub async fn reporter_act(&self, key: ReporterKey<'_>, command: ReporterCommand) -> Result<()> {
+        self.reporter_act_recorded(key, command, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`App::reporter_act`], recording the channel message that asked for it in the same
+    /// transaction; false when that message had been recorded before.
+    pub(crate) async fn reporter_act_recorded(
+        &self,
+        key: ReporterKey<'_>,
+        command: ReporterCommand,
+        inbound: Option<(lapor_domain::report::Channel, &str)>,
+    ) -> Result<bool> {
         let report = self.load_for_reporter(key).await?;
         let policy = self.fresh_policy().await?;
         let now = self.now();
@@ -1387,6 +1495,8 @@ impl App {
         let actor = Actor::reporter(r.reporter_user_id);
         let disposed = units_disposed(&report);
         let mut draft = Draft::new(&report, None);
+        draft.change.inbound =
+            inbound.map(|(channel, id)| (channel.code().to_owned(), id.to_owned()));
         let mut officer_notices: Vec<(Role, Vec<String>, Notice, NoticeData)> = Vec::new();
         let mut reporter_notice = None;
         let handlers = || -> Vec<String> { r.agency.iter().cloned().collect() };
@@ -1533,10 +1643,10 @@ impl App {
                     ..draft.change
                 })
                 .await
-                .map(|_| ())
+                .map(|applied| applied != Applied::AlreadyDone)
                 .map_err(AppError::from);
         }
-        self.commit(draft, &report, reporter_notice, officer_notices)
+        self.commit_once(draft, &report, reporter_notice, officer_notices)
             .await
     }
 }

@@ -279,6 +279,9 @@ async fn reports_filed_from_an_account_are_listed_as_its_own_and_nobody_elses() 
             account: Some(&siti),
             idempotency: None,
             language: lapor_app::notify::Language::Id,
+            attachments: Vec::new(),
+            client: None,
+            inbound: None,
         })
         .await
         .unwrap();

@@ -10,259 +10,18 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeZone, Utc};
+use common::{TestDatabase, end_of_wib_day, wib, world, world_on};
 use lapor_app::notify::Language;
 use lapor_app::{
-    App, AppError, Command, FixedClock, Officer, Refusal, ReporterCommand, ReporterKey, Submission,
-    Upload,
+    App, AppError, Command, FixedClock, Refusal, ReporterCommand, ReporterKey, Upload,
 };
 use lapor_domain::event::EventKind;
-use lapor_domain::report::{Channel, ReportInput};
 use lapor_domain::status::{Action, Status};
-use lapor_domain::tracking::ReportNumber;
 use lapor_domain::workflow::Step;
-
-/// An instant given in WIB (UTC+7).
-fn wib(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap() - chrono::TimeDelta::hours(7)
-}
-
-/// The end of a WIB day: when a deadline falling on that day expires.
-fn end_of_wib_day(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    wib(y, m, d, 0, 0) + chrono::TimeDelta::days(1)
-}
-
-struct World {
-    app: App,
-    clock: Arc<FixedClock>,
-    nasional: Officer,
-    instansi: Officer,
-    unit: Officer,
-    _db: TestDatabase,
-}
-
-/// Where a scenario's data lives; removed when the scenario ends.
-enum TestDatabase {
-    Sqlite { _dir: tempfile::TempDir },
-    Postgres { admin_url: String, schema: String },
-}
-
-impl TestDatabase {
-    /// A fresh SQLite file, or a fresh schema of `LAPOR_TEST_DATABASE_URL`; with its URL.
-    async fn new() -> (Self, String) {
-        match std::env::var("LAPOR_TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
-            None => {
-                let dir = tempfile::tempdir().unwrap();
-                let url = format!("sqlite:{}", dir.path().join("app.db").display());
-                (Self::Sqlite { _dir: dir }, url)
-            }
-            Some(admin_url) => {
-                use sqlx::Connection;
-                static NEXT: std::sync::atomic::AtomicUsize =
-                    std::sync::atomic::AtomicUsize::new(0);
-                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let schema = format!("lapor_wf_{}_{n}", std::process::id());
-                let mut admin = sqlx::PgConnection::connect(&admin_url)
-                    .await
-                    .expect("LAPOR_TEST_DATABASE_URL is set but PostgreSQL cannot be reached");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-                    .execute(&mut admin)
-                    .await
-                    .unwrap();
-                let separator = if admin_url.contains('?') { '&' } else { '?' };
-                let url = format!("{admin_url}{separator}options=-c%20search_path%3D{schema}");
-                (Self::Postgres { admin_url, schema }, url)
-            }
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Self::Postgres { admin_url, schema } = self {
-            let (admin_url, schema) = (admin_url.clone(), schema.clone());
-            // Drop runs outside async: a short-lived runtime on its own thread does the cleanup.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(async {
-                    use sqlx::Connection;
-                    let mut admin = sqlx::PgConnection::connect(&admin_url)
-                        .await
-                        .map_err(std::io::Error::other)?;
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP SCHEMA IF EXISTS {schema} CASCADE"
-                    )))
-                    .execute(&mut admin)
-                    .await
-                    .map_err(std::io::Error::other)?;
-                    Ok::<_, std::io::Error>(())
-                })
-            })
-            .join();
-        }
-    }
-}
-
-/// A fresh database with the demo tree and officers, the clock at `at`.
-async fn world(at: DateTime<Utc>) -> World {
-    let (db, url) = TestDatabase::new().await;
-    let clock = Arc::new(FixedClock::new(at));
-    let app = App::open(&url, clock.clone(), &mut ()).await.unwrap();
-    world_on(app, clock, db).await
-}
-
-async fn world_on(app: App, clock: Arc<FixedClock>, db: TestDatabase) -> World {
-    app.load_demo().await.unwrap();
-    let officer = |login: &'static str| {
-        let app = app.clone();
-        async move {
-            let user = app.find_account(login).await.unwrap().unwrap();
-            app.officer(&user).await.unwrap()
-        }
-    };
-    World {
-        nasional: officer("nasional@demo.lapor.id").await,
-        instansi: officer("instansi@demo.lapor.id").await,
-        unit: officer("unit@demo.lapor.id").await,
-        app,
-        clock,
-        _db: db,
-    }
-}
-
-impl World {
-    async fn file(
-        &self,
-        title: &str,
-        email: Option<&str>,
-        language: Language,
-    ) -> (ReportNumber, String) {
-        let receipt = self
-            .app
-            .submit(Submission {
-                input: ReportInput {
-                    classification: Some("pengaduan"),
-                    title: Some(title),
-                    body: Some("Jalan di depan sekolah berlubang besar dan membahayakan anak-anak yang menyeberang setiap pagi."),
-                    region_code: Some("62.71.01"),
-                    reporter_name: Some("Budi Santoso"),
-                    reporter_email: email,
-                    ..ReportInput::default()
-                },
-                channel: Channel::Web,
-                account: None,
-                idempotency: None,
-                language,
-            })
-            .await
-            .unwrap();
-        (
-            ReportNumber::parse(&receipt.number).unwrap(),
-            receipt.tracking_code,
-        )
-    }
-
-    async fn version(&self, officer: &Officer, number: ReportNumber) -> i64 {
-        self.app
-            .case(officer, number)
-            .await
-            .unwrap()
-            .report
-            .record
-            .workflow
-            .version
-    }
-
-    async fn act(&self, officer: &Officer, number: ReportNumber, command: Command) {
-        let version = self.version(officer, number).await;
-        self.app
-            .act(officer, number, version, command)
-            .await
-            .unwrap();
-    }
-
-    async fn verify_to(&self, number: ReportNumber, agency: &str) {
-        self.act(
-            &self.nasional,
-            number,
-            Command::Verify {
-                title: "Jalan berlubang di depan SDN 2 Pahandut".into(),
-                classification: "pengaduan".into(),
-                category: Some("pekerjaan_umum.jalan_jembatan".into()),
-                handling_class: "biasa".into(),
-                agency: agency.into(),
-                anonymous: false,
-                confidential: false,
-            },
-        )
-        .await;
-    }
-
-    async fn follow_up_by_unit_and_approve(&self, number: ReportNumber, text: &str) {
-        self.act(
-            &self.unit,
-            number,
-            Command::FollowUp {
-                text: text.into(),
-                attachments: Vec::new(),
-            },
-        )
-        .await;
-        assert_eq!(
-            self.status(number).await,
-            Status::FollowedUp,
-            "the city approves its units' follow-ups"
-        );
-        self.act(&self.instansi, number, Command::PublishFollowUp)
-            .await;
-    }
-
-    async fn status(&self, number: ReportNumber) -> Status {
-        self.app
-            .case(&self.nasional, number)
-            .await
-            .unwrap()
-            .report
-            .record
-            .report
-            .status
-    }
-
-    async fn due(&self, number: ReportNumber) -> (Step, Option<DateTime<Utc>>) {
-        self.app
-            .case(&self.nasional, number)
-            .await
-            .unwrap()
-            .report
-            .record
-            .workflow
-            .due
-            .unwrap()
-    }
-
-    async fn events(&self, number: ReportNumber) -> Vec<EventKind> {
-        self.app
-            .case(&self.nasional, number)
-            .await
-            .unwrap()
-            .report
-            .history
-            .into_iter()
-            .map(|e| e.event.kind)
-            .collect()
-    }
-
-    fn at(&self, t: DateTime<Utc>) {
-        self.clock.set(t);
-    }
-}
 
 fn count(events: &[EventKind], pred: impl Fn(&EventKind) -> bool) -> usize {
     events.iter().filter(|e| pred(e)).count()
@@ -1031,7 +790,10 @@ async fn reporters_get_an_email_for_each_step_in_their_language() {
     .unwrap();
     let w = world(wib(2026, 11, 2, 9, 0)).await;
     // Deliver what the demo queued (its reporters have no e-mail: nothing is sent).
-    w.app.run_jobs("test", &mailer, 100).await.unwrap();
+    w.app
+        .run_jobs("test", &gateways(&mailer), 100)
+        .await
+        .unwrap();
     let (number, code) = w
         .file(
             "Jalan berlubang depan sekolah",
@@ -1099,7 +861,11 @@ async fn reporters_get_an_email_for_each_step_in_their_language() {
     .await;
     w.at(wib(2027, 1, 5, 9, 0));
     w.app.sweep().await.unwrap();
-    let summary = w.app.run_jobs("test", &mailer, 200).await.unwrap();
+    let summary = w
+        .app
+        .run_jobs("test", &gateways(&mailer), 200)
+        .await
+        .unwrap();
     assert_eq!(summary.failed + summary.retried, 0, "{summary:?}");
 
     let mails = server.wait_for(12);
@@ -1210,7 +976,7 @@ async fn emails_wait_in_the_outbox_while_the_mail_server_is_down() {
         lapor_smtp::SmtpConfig::from_url(&server.url(), "noreply@lapor.test").unwrap(),
     )
     .unwrap();
-    w.app.run_jobs("test", &up, 100).await.unwrap();
+    w.app.run_jobs("test", &gateways(&up), 100).await.unwrap();
     let before = server.received().len();
     w.file(
         "Jalan berlubang depan sekolah",
@@ -1218,12 +984,26 @@ async fn emails_wait_in_the_outbox_while_the_mail_server_is_down() {
         Language::Id,
     )
     .await;
-    let first = w.app.run_jobs("test", &down, 100).await.unwrap();
+    let first = w.app.run_jobs("test", &gateways(&down), 100).await.unwrap();
     assert_eq!(first.retried, 1);
     // Not due again until the backoff passes.
-    assert_eq!(w.app.run_jobs("test", &up, 100).await.unwrap().done, 0);
+    assert_eq!(
+        w.app
+            .run_jobs("test", &gateways(&up), 100)
+            .await
+            .unwrap()
+            .done,
+        0
+    );
     w.at(wib(2026, 11, 2, 9, 5));
-    assert_eq!(w.app.run_jobs("test", &up, 100).await.unwrap().done, 1);
+    assert_eq!(
+        w.app
+            .run_jobs("test", &gateways(&up), 100)
+            .await
+            .unwrap()
+            .done,
+        1
+    );
     let mails = server.wait_for(before + 1);
     assert_eq!(
         mails
@@ -1236,8 +1016,8 @@ async fn emails_wait_in_the_outbox_while_the_mail_server_is_down() {
 
 /// A mailer that counts what it was asked to send (the SMTP tests above use a real server;
 /// here only "exactly once" matters).
-#[derive(Default)]
-struct CountingMailer(std::sync::Mutex<Vec<String>>);
+#[derive(Default, Clone)]
+struct CountingMailer(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
 
 impl lapor_app::notify::Mailer for CountingMailer {
     fn send<'a>(
@@ -1331,14 +1111,23 @@ async fn two_workers_on_one_postgresql_never_do_the_same_work_twice() {
         async {
             let mut n = 0;
             for _ in 0..20 {
-                n += w.app.run_jobs("worker-a", &mailer, 5).await.unwrap().done;
+                n += w
+                    .app
+                    .run_jobs("worker-a", &gateways(&mailer), 5)
+                    .await
+                    .unwrap()
+                    .done;
             }
             n
         },
         async {
             let mut n = 0;
             for _ in 0..20 {
-                n += second.run_jobs("worker-b", &mailer, 5).await.unwrap().done;
+                n += second
+                    .run_jobs("worker-b", &gateways(&mailer), 5)
+                    .await
+                    .unwrap()
+                    .done;
             }
             n
         },
@@ -1367,4 +1156,11 @@ async fn two_workers_on_one_postgresql_never_do_the_same_work_twice() {
 
     w.app.close().await;
     second.close().await;
+}
+
+/// The outbox's gateways with `mailer` for e-mail (and no SMS gateway or webhook client).
+fn gateways<M: lapor_app::notify::Mailer + Clone + 'static>(
+    mailer: &M,
+) -> lapor_app::outbound::Gateways {
+    lapor_app::outbound::Gateways::mail_only(std::sync::Arc::new(mailer.clone()))
 }

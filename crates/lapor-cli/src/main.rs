@@ -91,6 +91,42 @@ enum Command {
     },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
+    /// API keys of integrated systems (Open311 clients, agencies' own complaint apps).
+    Apikey {
+        #[command(subcommand)]
+        command: ApikeyCommand,
+    },
+    /// The delivery log of webhooks and SMS, newest first.
+    Deliveries {
+        /// Only this API client's webhooks.
+        #[arg(long)]
+        client: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApikeyCommand {
+    /// Register a system and print its API key (and webhook secret) once.
+    Add {
+        /// Name of the system, e.g. "FixMyStreet Surabaya".
+        #[arg(long)]
+        name: String,
+        /// Agency whose own app this is (integration clients act for it).
+        #[arg(long)]
+        agency: Option<String>,
+        /// open311 and/or integration (repeat or comma-separate).
+        #[arg(long, value_delimiter = ',', default_value = "open311")]
+        scope: Vec<String>,
+        /// Where status changes are posted, signed with HMAC-SHA256.
+        #[arg(long)]
+        webhook_url: Option<String>,
+    },
+    /// List registered systems (never their keys).
+    List,
+    /// Revoke a key at once.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -225,16 +261,20 @@ async fn open(database: &str) -> anyhow::Result<App> {
     Ok(app)
 }
 
-fn mailer(
-    smtp_url: Option<&str>,
-    from: &str,
-) -> anyhow::Result<Arc<dyn lapor_app::notify::Mailer>> {
-    Ok(match smtp_url {
+/// What the outbox delivers to: the mail server, the SMS gateway and the webhook client.
+fn gateways(cli: &Cli) -> anyhow::Result<lapor_app::outbound::Gateways> {
+    let mail: Arc<dyn lapor_app::notify::Mailer> = match cli.smtp_url.as_deref() {
         Some(url) => {
-            let config = lapor_smtp::SmtpConfig::from_url(url, from).context("bad --smtp-url")?;
+            let config =
+                lapor_smtp::SmtpConfig::from_url(url, &cli.mail_from).context("bad --smtp-url")?;
             Arc::new(lapor_smtp::SmtpMailer::new(config).context("bad mail settings")?)
         }
         None => Arc::new(lapor_app::notify::NoMail),
+    };
+    Ok(lapor_app::outbound::Gateways {
+        mail,
+        sms: Arc::new(lapor_app::outbound::NoSms),
+        webhooks: Arc::new(lapor_http::HttpWebhooks::new().context("cannot set up HTTPS")?),
     })
 }
 
@@ -263,6 +303,10 @@ async fn shutdown_signal() {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging();
+    // Only the commands that run the outbox need (and check) the gateway settings.
+    let mut outbox = matches!(cli.command, Command::Serve { .. } | Command::Worker)
+        .then(|| gateways(&cli))
+        .transpose()?;
     match cli.command {
         Command::Serve {
             bind,
@@ -270,7 +314,7 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies,
             no_worker,
         } => {
-            let mailer = mailer(cli.smtp_url.as_deref(), &cli.mail_from)?;
+            let gateways = outbox.take().context("no gateways")?;
             let app = open(&cli.database).await?;
             if demo {
                 let accounts = app.load_demo().await.context("cannot load the demo data")?;
@@ -294,7 +338,7 @@ async fn main() -> anyhow::Result<()> {
                 let app = app.clone();
                 let mut stopped = stopped.clone();
                 tokio::spawn(async move {
-                    app.work_until(&worker_name(), mailer, POLL, async move {
+                    app.work_until(&worker_name(), gateways, POLL, async move {
                         let _ = stopped.changed().await;
                     })
                     .await;
@@ -314,10 +358,10 @@ async fn main() -> anyhow::Result<()> {
             app.close().await;
         }
         Command::Worker => {
-            let mailer = mailer(cli.smtp_url.as_deref(), &cli.mail_from)?;
+            let gateways = outbox.take().context("no gateways")?;
             let app = open(&cli.database).await?;
             println!("Lapor worker running ({:?})", app.backend());
-            app.work_until(&worker_name(), mailer, POLL, shutdown_signal())
+            app.work_until(&worker_name(), gateways, POLL, shutdown_signal())
                 .await;
             app.close().await;
         }
@@ -458,6 +502,84 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Openapi => println!("{}", lapor_web::api::openapi_document()),
+        Command::Apikey { command } => {
+            let app = open(&cli.database).await?;
+            let result = apikey(&app, command).await;
+            app.close().await;
+            result?;
+        }
+        Command::Deliveries { client, limit } => {
+            let app = open(&cli.database).await?;
+            let log = app.deliveries(client, limit).await;
+            app.close().await;
+            for d in log? {
+                println!(
+                    "{}  {:<7} job {:<6} client {:<4} report {:<8} {:<12} {}",
+                    d.at.format("%Y-%m-%d %H:%M:%S"),
+                    d.kind,
+                    d.job_id.map_or_else(|| "-".to_owned(), |j| j.to_string()),
+                    d.client_id
+                        .map_or_else(|| "-".to_owned(), |c| c.to_string()),
+                    d.report.map_or_else(|| "-".to_owned(), |n| n.to_string()),
+                    d.status,
+                    d.detail.unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn apikey(app: &App, command: ApikeyCommand) -> anyhow::Result<()> {
+    match command {
+        ApikeyCommand::Add {
+            name,
+            agency,
+            scope,
+            webhook_url,
+        } => {
+            let scopes = scope
+                .iter()
+                .map(|s| {
+                    lapor_app::ApiScope::from_code(s.trim())
+                        .with_context(|| format!("unknown scope {s:?} (open311, integration)"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let issued = app
+                .add_api_client(&name, agency.as_deref(), &scopes, webhook_url.as_deref())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("client id:      {}", issued.client.id);
+            println!("api key:        {}", issued.key);
+            if let Some(secret) = issued.webhook_secret {
+                println!("webhook secret: {secret}");
+            }
+            println!("Keep them now: they are not shown again.");
+        }
+        ApikeyCommand::List => {
+            for c in app.api_clients().await? {
+                let scopes: Vec<&str> = c.scopes.iter().map(|s| s.code()).collect();
+                println!(
+                    "{:<4} {:<30} {:<10} {:<20} {:<24} {}",
+                    c.id,
+                    c.name,
+                    c.key_prefix,
+                    c.agency.as_deref().unwrap_or("-"),
+                    scopes.join(","),
+                    if c.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    }
+                );
+            }
+        }
+        ApikeyCommand::Revoke { id } => {
+            app.revoke_api_client(id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("revoked client {id}");
+        }
     }
     Ok(())
 }

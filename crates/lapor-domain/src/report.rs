@@ -53,15 +53,18 @@ pub enum Channel {
     Sms,
     Email,
     Open311,
+    /// Pushed by an agency's own complaint app through the integration API.
+    Integration,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [
+    pub const ALL: [Channel; 6] = [
         Channel::Web,
         Channel::Api,
         Channel::Sms,
         Channel::Email,
         Channel::Open311,
+        Channel::Integration,
     ];
 
     #[must_use]
@@ -72,7 +75,15 @@ impl Channel {
             Channel::Sms => "sms",
             Channel::Email => "email",
             Channel::Open311 => "open311",
+            Channel::Integration => "integration",
         }
+    }
+
+    /// Forms ask for the region; an SMS, an e-mail or a map pin usually cannot say it, so those
+    /// reports start with [`RegionCode::undetermined`] and the admin places them (no wrong door).
+    #[must_use]
+    pub fn requires_region(self) -> bool {
+        matches!(self, Channel::Web | Channel::Api | Channel::Integration)
     }
 
     #[must_use]
@@ -192,6 +203,7 @@ impl NewReport {
             .filter(|s| !s.is_empty())
             .and_then(|raw| check_incident_date(&mut errors, raw, today));
         let region = match input.region_code.map(str::trim).filter(|s| !s.is_empty()) {
+            None if !channel.requires_region() => Some(RegionCode::undetermined()),
             None => {
                 errors.add("region_code", Problem::Required);
                 None

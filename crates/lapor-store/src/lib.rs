@@ -15,6 +15,7 @@ use sqlx::sqlite::{
 };
 
 mod agencies;
+mod channels;
 mod reference;
 mod reports;
 mod users;
@@ -22,6 +23,7 @@ mod workflow;
 mod writer;
 
 pub use agencies::AgencyRecord;
+pub use channels::{ApiClientRecord, DeliveryRecord, NewApiClient, NewDelivery};
 pub use reference::RegionRow;
 pub use reports::{
     IDEMPOTENCY_WINDOW, InboxFilter, InboxScope, Page, PublicFilter, ReportKey, ReportRecord,

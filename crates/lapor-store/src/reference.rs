@@ -75,7 +75,8 @@ impl Db {
     /// # Errors
     /// On database failure.
     pub async fn count_regions(&self) -> Result<i64> {
-        let n: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(pool).await?);
+        // Without the "not yet known" placeholder, which is not a Kemendagri region.
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM regions WHERE code <> '00'").fetch_one(pool).await?);
         Ok(n)
     }
 

@@ -31,6 +31,13 @@ pub struct SubmitRecord {
     pub attention_at: Option<DateTime<Utc>>,
     /// Outbox messages announcing the report (written in the same transaction).
     pub jobs: Vec<crate::workflow::NewJob>,
+    /// The channel's own id of the message that carried the report (SMS id, Message-ID, a
+    /// digest of an Open311 request): a second report from the same message is refused.
+    pub inbound: Option<String>,
+    /// The integrated system (API client) that filed it.
+    pub client_id: Option<i64>,
+    /// Files the reporter sent with it.
+    pub files: Vec<crate::workflow::NewAttachment>,
 }
 
 /// How long a replayed API submission returns its first answer.
@@ -44,6 +51,8 @@ pub enum SubmitOutcome {
     Replayed(String),
     /// The idempotency key was seen before with a different request.
     KeyReused,
+    /// The channel delivered this message before; it became this report (if any).
+    AlreadyReceived(Option<ReportNumber>),
 }
 
 /// A stored report with the names a page needs.
@@ -66,6 +75,8 @@ pub struct WorkflowState {
     /// The reporter's language for notifications.
     pub language: String,
     pub rating: Option<u8>,
+    /// The integrated system (API client) that filed the report.
+    pub client_id: Option<i64>,
 }
 
 /// Contact data of a reporter (personal data: never logged, never public).
@@ -157,6 +168,7 @@ struct ReportRow {
     due_at: Option<String>,
     language: String,
     rating: Option<i64>,
+    client_id: Option<i64>,
 }
 
 /// Which reports an officer sees (domain rule: a unit sees what was disposed to it, an
@@ -297,7 +309,7 @@ const SELECT_REPORT: &str = "SELECT r.id, r.classification, r.title, r.body, r.i
      r.latitude, r.longitude, r.category, t.code AS target_agency, t.name AS target_agency_name, \
      a.code AS agency, a.name AS agency_name, r.anonymous, r.confidential, r.channel, r.status, \
      r.reporter_user_id, r.created_at, r.updated_at, r.version, r.handling_class, r.due_step, r.due_at, \
-     r.language, r.rating \
+     r.language, r.rating, r.client_id \
      FROM reports r LEFT JOIN agencies t ON t.id = r.target_agency_id LEFT JOIN agencies a ON a.id = r.agency_id";
 
 impl TryFrom<ReportRow> for ReportRecord {
@@ -359,6 +371,7 @@ impl TryFrom<ReportRow> for ReportRecord {
                 due,
                 language: r.language,
                 rating: r.rating.and_then(|n| u8::try_from(n).ok()),
+                client_id: r.client_id,
             },
         })
     }
@@ -483,13 +496,25 @@ macro_rules! submit_statements {
                 }
             }
             let report = &record.report;
+            if let Some(external_id) = &record.inbound {
+                let seen: Option<Option<i64>> = sqlx::query_scalar(
+                    "SELECT report_id FROM inbound_messages WHERE channel = $1 AND external_id = $2",
+                )
+                .bind(report.channel.code())
+                .bind(external_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(report_id) = seen {
+                    return Ok($crate::reports::SubmitOutcome::AlreadyReceived(report_id.map(::lapor_domain::tracking::ReportNumber)));
+                }
+            }
             let target_agency_id: Option<i64> = $crate::agency_id!(tx, &report.target_agency, "agency");
             let at = $crate::ts(record.at);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO reports (tracking_hash, classification, title, body, incident_date, region_code, address, \
                  latitude, longitude, category, target_agency_id, agency_id, anonymous, confidential, channel, status, \
-                 reporter_user_id, search_text, created_at, updated_at, language, due_step, due_at, attention_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14, $15, $16, $17, $18, $18, $19, 'verification', $20, $21) RETURNING id",
+                 reporter_user_id, search_text, created_at, updated_at, language, due_step, due_at, attention_at, client_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $13, $14, $15, $16, $17, $18, $18, $19, 'verification', $20, $21, $22) RETURNING id",
             )
             .bind(&record.tracking_hash)
             .bind(report.classification.code())
@@ -512,6 +537,7 @@ macro_rules! submit_statements {
             .bind(&record.language)
             .bind(record.due_at.map($crate::ts))
             .bind(record.attention_at.map($crate::ts))
+            .bind(record.client_id)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match &e {
@@ -535,6 +561,23 @@ macro_rules! submit_statements {
                 kind: ::lapor_domain::event::EventKind::Submitted { channel: report.channel },
             };
             $crate::reports::append_event!(tx, id, &event);
+            for file in &record.files {
+                sqlx::query(
+                    "INSERT INTO report_files (report_id, file_name, content_type, size_bytes, sha256, data) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(&file.file_name)
+                .bind(&file.content_type)
+                .bind(i64::try_from(file.data.len()).unwrap_or(i64::MAX))
+                .bind(&file.sha256)
+                .bind(&file.data)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(external_id) = &record.inbound {
+                $crate::channels::insert_inbound!(tx, report.channel.code(), external_id, "report", Some(id), &at);
+            }
             for job in &record.jobs {
                 $crate::workflow::insert_job!(tx, job, Some(id), record.at);
             }
@@ -574,8 +617,10 @@ impl Db {
         // Owned, because on SQLite the writer task commits it (see `writer`).
         let record = std::sync::Arc::new(record.clone());
         match self.try_submit(&record).await {
-            // Two concurrent calls with one key: the loser sees the winner's answer.
-            Err(StoreError::Conflict("idempotency_key")) => self.try_submit(&record).await,
+            // Two concurrent calls with one key or message: the loser sees the winner's answer.
+            Err(StoreError::Conflict("idempotency_key" | "inbound_message")) => {
+                self.try_submit(&record).await
+            }
             other => other,
         }
     }

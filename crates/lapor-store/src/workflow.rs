@@ -112,6 +112,9 @@ pub struct Change {
     pub outcome: Option<StepOutcome>,
     /// When set and already recorded, the whole change is skipped.
     pub escalation: Option<EscalationKey>,
+    /// `(channel, message id)` of the inbound message that asked for the change (a reporter's
+    /// SMS or e-mail answer): recorded with it, and when already recorded nothing is written.
+    pub inbound: Option<(String, String)>,
     pub events: Vec<Event>,
     pub jobs: Vec<NewJob>,
     pub notifications: Vec<NewNotification>,
@@ -125,7 +128,8 @@ pub enum Applied {
         version: i64,
         follow_up: Option<i64>,
     },
-    /// The escalation stage had been recorded before (by this or another worker).
+    /// The escalation stage or the inbound message had been recorded before (by this or
+    /// another process).
     AlreadyDone,
 }
 
@@ -372,6 +376,22 @@ impl Db {
                     .bind(ts(at))
                     .execute(&mut *tx)
                     .await?;
+            }
+            if let Some((channel, external_id)) = &change.inbound {
+                let recorded = sqlx::query(
+                    "INSERT INTO inbound_messages (channel, external_id, outcome, report_id, received_at) \
+                     VALUES ($1, $2, 'reply', $3, $4) ON CONFLICT (channel, external_id) DO NOTHING",
+                )
+                .bind(channel)
+                .bind(external_id)
+                .bind(number.0)
+                .bind(ts(at))
+                .execute(&mut *tx)
+                .await?;
+                if recorded.rows_affected() == 0 {
+                    // Returning drops the transaction: everything above is rolled back.
+                    return Ok(Applied::AlreadyDone);
+                }
             }
             Ok(Applied::Done { version, follow_up: follow_up_id })
         });

@@ -11,6 +11,8 @@
 
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/channels.rs"]
+mod channels;
 #[path = "conformance/concurrency.rs"]
 mod concurrency;
 #[path = "conformance/fixtures.rs"]
@@ -67,6 +69,14 @@ conformance! {
         concurrent_claims_never_overlap_postgres;
     workflow::inbox_scopes => inbox_scopes_sqlite, inbox_scopes_postgres;
     workflow::settings_and_holidays => settings_and_holidays_sqlite, settings_and_holidays_postgres;
+    channels::inbound_messages_make_one_report => inbound_messages_make_one_report_sqlite,
+        inbound_messages_make_one_report_postgres;
+    channels::inbound_replies_apply_once => inbound_replies_apply_once_sqlite,
+        inbound_replies_apply_once_postgres;
+    channels::reports_awaiting_reply => reports_awaiting_reply_sqlite, reports_awaiting_reply_postgres;
+    channels::api_clients => api_clients_sqlite, api_clients_postgres;
+    channels::rate_limit_counters => rate_limit_counters_sqlite, rate_limit_counters_postgres;
+    channels::delivery_log => delivery_log_sqlite, delivery_log_postgres;
 
     // Found by this suite: racing duplicate phones, TRUNCATE on PostgreSQL, nested units.
     concurrency::concurrent_registrations => concurrent_registrations_sqlite,
@@ -106,16 +116,21 @@ async fn migration_parity() {
         [
             "agencies",
             "agency_regions",
+            "api_clients",
             "attachments",
             "categories",
+            "deliveries",
             "escalations",
             "follow_ups",
             "holidays",
             "idempotency_keys",
+            "inbound_messages",
             "jobs",
             "notifications",
+            "rate_limits",
             "regions",
             "report_events",
+            "report_files",
             "report_units",
             "reporters",
             "reports",

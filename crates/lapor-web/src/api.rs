@@ -764,6 +764,9 @@ async fn submit_report(
             account: None,
             idempotency: key.map(|k| (format!("api:{k}"), sha256_hex(&body))),
             language: tr.language(),
+            attachments: Vec::new(),
+            client: None,
+            inbound: None,
         })
         .await
         .map_err(|e| ApiError::from_app(e, tr))?;

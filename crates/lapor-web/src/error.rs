@@ -45,6 +45,13 @@ pub struct Problem {
     pub refusal: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// With `code` `rate_limited`: seconds until the next request is accepted (also sent as
+    /// `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// With `code` `already_received`: the report the earlier delivery of this message made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 /// The stable machine code of a refusal (the `refusal` member of a problem document).
@@ -76,6 +83,8 @@ impl ApiError {
             code: code.to_owned(),
             refusal: None,
             errors: Vec::new(),
+            retry_after: None,
+            report: None,
         }))
     }
 
@@ -167,7 +176,30 @@ impl ApiError {
                 tr.problem_conflict(),
                 Some(rows.join("; ")),
             ),
-            error @ (AppError::Storage(_) | AppError::Internal(_) | AppError::Mail(_)) => {
+            AppError::AlreadyReceived(report) => {
+                let mut api = Self::new(
+                    StatusCode::CONFLICT,
+                    "already_received",
+                    tr.problem_already_received(),
+                    None,
+                );
+                api.0.report = report.map(|n| n.to_string());
+                api
+            }
+            AppError::RateLimited { retry_after_secs } => {
+                let mut api = Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    tr.problem_rate_limited(),
+                    None,
+                );
+                api.0.retry_after = Some(retry_after_secs);
+                api
+            }
+            error @ (AppError::Storage(_)
+            | AppError::Internal(_)
+            | AppError::Mail(_)
+            | AppError::Delivery(_)) => {
                 tracing::error!(error = %error, "internal failure");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -205,12 +237,18 @@ impl IntoResponse for ApiError {
         let status =
             StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_string(&self.0).unwrap_or_default();
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.0.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -150,6 +150,8 @@ texts! {
     problem_idempotency_invalid: "Idempotency-Key harus 1–255 karakter ASCII yang terlihat", "Idempotency-Key must be 1–255 visible ASCII characters";
     problem_internal: "Terjadi gangguan pada server. Laporan Anda tidak tersimpan; silakan coba lagi.", "Something went wrong on the server. Nothing was stored; please try again.";
     problem_conflict: "Data berubah saat diproses. Muat ulang lalu coba lagi.", "The record changed meanwhile. Reload and try again.";
+    problem_already_received: "Pesan ini sudah diterima sebelumnya; tidak ada laporan baru yang dibuat.", "This message was received before; no new report was made.";
+    problem_rate_limited: "Terlalu banyak permintaan. Silakan coba lagi nanti.", "Too many requests. Please try again later.";
     problem_refused: "Langkah ini tidak dapat dilakukan sekarang.", "This step is not possible now.";
     problem_forbidden: "Anda tidak berwenang melakukan tindakan ini.", "You are not allowed to do this.";
     problem_login_failed: "Email/nomor HP atau kata sandi salah.", "Wrong e-mail/phone number or password.";
@@ -562,6 +564,7 @@ impl Tr {
             Channel::Sms => self.pick("SMS 1708", "SMS 1708"),
             Channel::Email => self.pick("email", "e-mail"),
             Channel::Open311 => self.pick("Open311", "Open311"),
+            Channel::Integration => self.pick("aplikasi instansi", "an agency's app"),
         }
     }
 

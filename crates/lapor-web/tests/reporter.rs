@@ -775,6 +775,9 @@ async fn file_from_account(t: &TestApp, email: &str) -> String {
             account: Some(&user),
             idempotency: None,
             language: lapor_app::notify::Language::Id,
+            attachments: Vec::new(),
+            client: None,
+            inbound: None,
         })
         .await
         .unwrap();

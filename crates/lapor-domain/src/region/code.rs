@@ -42,6 +42,25 @@ pub enum RegionCodeError {
 }
 
 impl RegionCode {
+    /// `00`: "not yet known" — for reports from channels that cannot name a region (SMS,
+    /// e-mail, a bare map pin). Never a Kemendagri code, so never in the region table; the
+    /// database has a row for it so such reports can be stored and counted.
+    #[must_use]
+    pub fn undetermined() -> RegionCode {
+        let mut code = RegionCode {
+            buf: [0; MAX_LEN],
+            len: 0,
+        };
+        code.push_segment(b"00");
+        code
+    }
+
+    /// True for [`RegionCode::undetermined`].
+    #[must_use]
+    pub fn is_undetermined(&self) -> bool {
+        self.as_str() == "00"
+    }
+
     /// Parses a code in dotted (`62.71.01.1001`) or undotted (`6271011001`, i.e. 2, 4, 6 or 10
     /// digits) form. Surrounding whitespace is ignored; anything else is rejected.
     pub fn parse(s: &str) -> Result<RegionCode, RegionCodeError> {

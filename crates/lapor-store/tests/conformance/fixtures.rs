@@ -161,6 +161,9 @@ pub fn record(report: &NewReport, at: DateTime<Utc>) -> SubmitRecord {
         due_at: None,
         attention_at: None,
         jobs: Vec::new(),
+        inbound: None,
+        client_id: None,
+        files: Vec::new(),
     }
 }
 

@@ -100,6 +100,7 @@ pub async fn submit_round_trip(ctx: &Ctx) {
             due: Some((Step::Verification, None)),
             language: "id".into(),
             rating: None,
+            client_id: None,
         },
     };
     assert_eq!(

@@ -410,6 +410,9 @@ async fn submit(
             account,
             idempotency,
             language: tr.language(),
+            attachments: Vec::new(),
+            client: None,
+            inbound: None,
         })
         .await;
     match result {
