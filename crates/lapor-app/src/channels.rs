@@ -96,6 +96,8 @@ pub enum InboundOutcome {
     Automated,
     /// Refused (too long, rate limited, invalid); the sender was told why where possible.
     Refused,
+    /// A follow-up an agency's system pushed.
+    FollowUp,
 }
 
 impl InboundOutcome {
@@ -106,6 +108,7 @@ impl InboundOutcome {
             InboundOutcome::Help => "help",
             InboundOutcome::Automated => "automated",
             InboundOutcome::Refused => "refused",
+            InboundOutcome::FollowUp => "follow_up",
         }
     }
 }

@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/categories", get(list_categories))
         .route("/agencies", get(list_agencies))
         .route("/openapi.json", get(openapi_json))
+        .nest("/integration", crate::integration::routes())
         .fallback(|tr: Tr| async move { ApiError::from_app(AppError::NotFound, tr) })
 }
 
@@ -86,7 +87,7 @@ async fn openapi_json() -> Response {
 }
 
 /// Contact details of the reporter; never shown publicly.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReporterInput {
     /// Full name, up to 100 characters.
@@ -129,6 +130,29 @@ pub struct ReportRequest {
     #[serde(default)]
     pub confidential: bool,
     pub reporter: Option<ReporterInput>,
+}
+
+impl ReportRequest {
+    /// The fields as the intake takes them; `reporter` is the request's reporter (or empty).
+    pub(crate) fn input<'a>(&'a self, reporter: &'a ReporterInput) -> ReportInput<'a> {
+        ReportInput {
+            classification: self.classification.as_deref(),
+            title: self.title.as_deref(),
+            body: self.body.as_deref(),
+            incident_date: self.incident_date.as_deref(),
+            region_code: self.region_code.as_deref(),
+            address: self.address.as_deref(),
+            latitude: self.latitude,
+            longitude: self.longitude,
+            category: self.category.as_deref(),
+            agency: self.agency.as_deref(),
+            anonymous: self.anonymous,
+            confidential: self.confidential,
+            reporter_name: reporter.name.as_deref(),
+            reporter_email: reporter.email.as_deref(),
+            reporter_phone: reporter.phone.as_deref(),
+        }
+    }
 }
 
 /// The answer to a filing. Keep `tracking_code`: it is the only way to follow the report
@@ -615,7 +639,7 @@ pub struct AgencyView {
 
 /// Reads a JSON body: the right content type, valid JSON, and the right shapes, each with
 /// its own problem naming the field.
-fn parse_json<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
     tr: Tr,
@@ -684,7 +708,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     Ok(value)
 }
 
-fn idempotency_key(headers: &HeaderMap, tr: Tr) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap, tr: Tr) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -738,24 +762,8 @@ async fn submit_report(
     })?;
     let key = idempotency_key(&headers, tr)?;
     let request: ReportRequest = parse_json(&headers, &body, tr)?;
-    let reporter = request.reporter.unwrap_or_default();
-    let input = ReportInput {
-        classification: request.classification.as_deref(),
-        title: request.title.as_deref(),
-        body: request.body.as_deref(),
-        incident_date: request.incident_date.as_deref(),
-        region_code: request.region_code.as_deref(),
-        address: request.address.as_deref(),
-        latitude: request.latitude,
-        longitude: request.longitude,
-        category: request.category.as_deref(),
-        agency: request.agency.as_deref(),
-        anonymous: request.anonymous,
-        confidential: request.confidential,
-        reporter_name: reporter.name.as_deref(),
-        reporter_email: reporter.email.as_deref(),
-        reporter_phone: reporter.phone.as_deref(),
-    };
+    let reporter = request.reporter.as_ref().cloned().unwrap_or_default();
+    let input = request.input(&reporter);
     let receipt = state
         .app
         .submit(Submission {

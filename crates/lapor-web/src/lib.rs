@@ -17,6 +17,7 @@ pub mod api;
 mod console;
 mod error;
 pub mod i18n;
+mod integration;
 mod pages;
 mod request;
 
