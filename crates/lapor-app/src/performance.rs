@@ -129,6 +129,45 @@ impl App {
     }
 }
 
+impl App {
+    /// Reports received since `since` per channel, most used first, over what `officer` may
+    /// see (everything for national admins and pengawas; an agency's reports for its admins).
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] for unit admins, as [`App::performance`].
+    pub async fn reports_by_channel(
+        &self,
+        officer: &Officer,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(lapor_domain::report::Channel, i64)>> {
+        let policy = self.policy();
+        let scope = officer.scope();
+        if matches!(scope, InboxScope::Unit(_)) {
+            return Err(AppError::NotFound);
+        }
+        let mut counts: BTreeMap<&'static str, (lapor_domain::report::Channel, i64)> =
+            BTreeMap::new();
+        for (agency, channel, n) in self.db.reports_by_channel(since).await? {
+            let visible = match &scope {
+                InboxScope::All => true,
+                InboxScope::Agency(code) => {
+                    agency.as_deref().is_some_and(|a| policy.is_within(a, code))
+                }
+                InboxScope::Unit(_) => false,
+            };
+            let Some(channel) = lapor_domain::report::Channel::from_code(&channel) else {
+                continue;
+            };
+            if visible {
+                counts.entry(channel.code()).or_insert((channel, 0)).1 += n;
+            }
+        }
+        let mut counts: Vec<_> = counts.into_values().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.code().cmp(b.0.code())));
+        Ok(counts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -415,4 +415,22 @@ impl Db {
         .await?);
         Ok(ids.into_iter().map(ReportNumber).collect())
     }
+
+    /// Reports received since `since` per `(agency responsible, channel)`: how the door is used,
+    /// for the statistics (the agency is `None` while unrouted).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn reports_by_channel(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(Option<String>, String, i64)>> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT a.code, r.channel, COUNT(*) FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id \
+             WHERE r.created_at >= $1 GROUP BY a.code, r.channel",
+        )
+        .bind(ts(since))
+        .fetch_all(pool)
+        .await?))
+    }
 }

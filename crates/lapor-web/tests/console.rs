@@ -938,6 +938,12 @@ async fn the_performance_table_shows_each_agency_its_own_figures() {
     assert!(national.contains("Verifikasi nasional"), "{national}");
     assert!(national.contains("Pemerintah Kota Palangka Raya"));
     assert!(national.contains("100 %"));
+    // How the door is used: the reports of the period per channel.
+    let channels = &national[national.find("id=\"channels\"").expect("channel table")..];
+    assert!(
+        channels.contains("<th scope=\"row\">situs web</th>"),
+        "{channels}"
+    );
     let city = w.get(Who::Instansi, "/petugas/kinerja?hari=30").await.body;
     assert!(city.contains("Pemerintah Kota Palangka Raya"));
     assert!(
@@ -947,6 +953,10 @@ async fn the_performance_table_shows_each_agency_its_own_figures() {
     assert!(city.contains(r#"<option value="30" selected>"#));
     let province = w.get(Who::InstansiLain, "/petugas/kinerja").await.body;
     assert!(!province.contains("Pemerintah Kota Palangka Raya"));
+    assert!(
+        !province.contains("id=\"channels\""),
+        "the city's reports are not counted for the province"
+    );
     let unit = w.get(Who::Unit, "/petugas/kinerja").await;
     assert_eq!(unit.status, StatusCode::NOT_FOUND);
 }

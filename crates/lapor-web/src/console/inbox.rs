@@ -20,6 +20,8 @@ pub(crate) struct Row {
     pub title: String,
     pub status: &'static str,
     pub agency: Option<String>,
+    /// How it arrived (web, SMS 1708, e-mail, …).
+    pub channel: &'static str,
     pub anonymous: bool,
     pub confidential: bool,
     pub deadline: Option<DeadlineText>,
@@ -122,6 +124,7 @@ pub(crate) async fn show(
                 title: r.title.clone(),
                 status: tr.status_public(r.status),
                 agency: item.record.agency_name.clone().or_else(|| r.agency.clone()),
+                channel: tr.channel(r.channel),
                 anonymous: r.privacy.anonymous,
                 confidential: r.privacy.confidential,
                 overdue: deadline.as_ref().is_some_and(|d| d.overdue),

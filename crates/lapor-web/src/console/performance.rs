@@ -38,6 +38,8 @@ struct PerformancePage {
     periods: Vec<Opt>,
     since: String,
     rows: Vec<PerfRow>,
+    /// Reports received per channel: `(channel name, count)`.
+    channels: Vec<(&'static str, i64)>,
 }
 
 /// `GET /petugas/kinerja[?hari=30|90|365]`.
@@ -62,6 +64,10 @@ pub(crate) async fn show(
     // Unit admins have no performance table: the app answers not found for them.
     let figures = match state.app.performance(&staff.officer, since).await {
         Ok(f) => f,
+        Err(e) => return PageError::from_app(e, tr).into_response(),
+    };
+    let channels = match state.app.reports_by_channel(&staff.officer, since).await {
+        Ok(c) => c.into_iter().map(|(ch, n)| (tr.channel(ch), n)).collect(),
         Err(e) => return PageError::from_app(e, tr).into_response(),
     };
     let dash = || "—".to_owned();
@@ -101,6 +107,7 @@ pub(crate) async fn show(
             .collect(),
         since: tr.datetime_wib(since),
         rows,
+        channels,
     };
     no_store(render_status(StatusCode::OK, &page, tr))
 }

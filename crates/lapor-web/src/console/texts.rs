@@ -109,6 +109,9 @@ console_texts! {
     c_mark_all_read: "Tandai semua sudah dibaca", "Mark all as read";
     c_new: "Baru", "New";
     // Performance.
+    c_perf_channels: "Laporan masuk per kanal", "Reports received per channel";
+    c_perf_channel: "Kanal", "Channel";
+    c_perf_received: "Laporan", "Reports";
     c_perf_title: "Kinerja penanganan", "Handling performance";
     c_perf_intro: "Langkah yang selesai dalam periode ini: berapa yang tepat waktu, berapa lama penanganannya (median), dan penilaian pelapor.", "Steps finished in this period: how many on time, how long handling took (median), and the reporters' ratings.";
     c_perf_period: "Periode", "Period";
