@@ -56,6 +56,10 @@ enum Command {
         /// Do not run background jobs here (run `lapor worker` separately).
         #[arg(long, env = "LAPOR_NO_WORKER")]
         no_worker: bool,
+        /// Behind a reverse proxy: take client addresses (for rate limits) from the last
+        /// `X-Forwarded-For` entry.
+        #[arg(long, env = "LAPOR_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Run background jobs only: deadline sweeps, escalation, auto-close, e-mail outbox.
     /// Several workers may share one PostgreSQL database.
@@ -313,6 +317,7 @@ async fn main() -> anyhow::Result<()> {
             demo,
             secure_cookies,
             no_worker,
+            trust_proxy,
         } => {
             let gateways = outbox.take().context("no gateways")?;
             let app = open(&cli.database).await?;
@@ -347,7 +352,10 @@ async fn main() -> anyhow::Result<()> {
             lapor_web::serve(
                 listener,
                 app.clone(),
-                lapor_web::WebConfig { secure_cookies },
+                lapor_web::WebConfig {
+                    secure_cookies,
+                    trust_proxy,
+                },
                 shutdown_signal(),
             )
             .await?;

@@ -748,6 +748,7 @@ pub(crate) fn idempotency_key(headers: &HeaderMap, tr: Tr) -> Result<Option<Stri
 async fn submit_report(
     State(state): State<AppState>,
     tr: Tr,
+    ip: crate::request::ClientIp,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -760,6 +761,9 @@ async fn submit_report(
             ApiError::new(status, "unreadable_body", tr.problem_malformed_json(), None)
         }
     })?;
+    ip.limit_filing(&state.app, None)
+        .await
+        .map_err(|e| ApiError::from_app(e, tr))?;
     let key = idempotency_key(&headers, tr)?;
     let request: ReportRequest = parse_json(&headers, &body, tr)?;
     let reporter = request.reporter.as_ref().cloned().unwrap_or_default();

@@ -32,6 +32,9 @@ pub const BODY_LIMIT: usize = 128 * 1024;
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// Take the client's address from the last `X-Forwarded-For` entry (set only behind a
+    /// reverse proxy that writes it; otherwise anyone could pick their address).
+    pub trust_proxy: bool,
 }
 
 /// Shared by every handler.
@@ -104,9 +107,12 @@ pub async fn serve(
     config: WebConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app, config))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(app, config).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 async fn readyz(

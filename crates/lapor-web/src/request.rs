@@ -246,3 +246,60 @@ impl<S: Send + Sync> FromRequest<S> for CsrfForm {
         Ok(Self(form))
     }
 }
+
+/// The client's IP address, for the loose per-address rate limit: the TCP peer, or behind a
+/// trusted reverse proxy the address it appended to `X-Forwarded-For`. `None` when unknown
+/// (in-process tests), and then no address limit applies.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .trust_proxy
+            .then(|| {
+                parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .filter_map(|ip| ip.trim().parse().ok())
+                    .next_back()
+            })
+            .flatten();
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Self(forwarded.or(peer)))
+    }
+}
+
+impl ClientIp {
+    /// Counts one filing against the address's budget and the account's.
+    ///
+    /// # Errors
+    /// [`lapor_app::AppError::RateLimited`] when either is spent.
+    pub async fn limit_filing(
+        self,
+        app: &lapor_app::App,
+        account: Option<&UserRecord>,
+    ) -> Result<(), lapor_app::AppError> {
+        if let Some(ip) = self.0 {
+            app.rate_limit(lapor_app::RateLimit::Ip, &ip.to_string())
+                .await?;
+        }
+        if let Some(user) = account {
+            app.rate_limit(lapor_app::RateLimit::Account, &user.id.to_string())
+                .await?;
+        }
+        Ok(())
+    }
+}

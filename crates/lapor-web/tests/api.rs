@@ -1000,3 +1000,53 @@ async fn bad_responses_are_named_per_field_and_refusals_carry_a_stable_code() {
         assert_eq!(missing.json()["code"], "not_found");
     }
 }
+
+/// Filing is limited per client address, loosely (a carrier's NAT puts many phones behind one
+/// address), and the address is taken from `X-Forwarded-For` only behind a trusted proxy.
+#[tokio::test]
+async fn filings_are_rate_limited_per_address() {
+    use tower::ServiceExt;
+    let t = TestApp::new().await;
+    let send = |trust_proxy: bool, address: &'static str| {
+        let router = lapor_web::router(
+            t.app.clone(),
+            lapor_web::WebConfig {
+                trust_proxy,
+                ..lapor_web::WebConfig::default()
+            },
+        );
+        async move {
+            let request = axum::http::Request::post("/api/v1/reports")
+                .header("content-type", "application/json")
+                .header("x-forwarded-for", format!("10.9.9.9, {address}"))
+                .body(axum::body::Body::from("{}"))
+                .unwrap();
+            router.oneshot(request).await.unwrap()
+        }
+    };
+    let (budget, _) = lapor_app::RateLimit::Ip.budget();
+    for _ in 0..budget {
+        // An empty report: refused as invalid, but it counts.
+        assert_eq!(
+            send(true, "203.0.113.7").await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    let refused = send(true, "203.0.113.7").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0 && retry_after <= 600);
+    // Another address, and an untrusted header (no proxy in front), are not limited.
+    assert_eq!(
+        send(true, "203.0.113.8").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        send(false, "203.0.113.7").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

@@ -251,7 +251,12 @@ pub async fn show(
 }
 
 /// `POST /lapor`: a picker step, or the filing itself.
-pub async fn post(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ip: crate::request::ClientIp,
+    CsrfForm(form): CsrfForm,
+) -> Response {
     let mut fields = ReportFields::from_form(&form);
     let picked = picked_region(&form);
     match form.get("action") {
@@ -281,7 +286,12 @@ pub async fn post(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfF
         {
             search(&state, &ctx, fields).await
         }
-        _ => submit(&state, &ctx, fields, picked).await,
+        _ => {
+            if let Err(e) = ip.limit_filing(&state.app, ctx.user.as_ref()).await {
+                return PageError::from_app(e, ctx.tr).into_response();
+            }
+            submit(&state, &ctx, fields, picked).await
+        }
     }
 }
 
