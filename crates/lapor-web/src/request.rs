@@ -249,7 +249,9 @@ impl<S: Send + Sync> FromRequest<S> for CsrfForm {
 
 /// The client's IP address, for the loose per-address rate limit: the TCP peer, or behind a
 /// trusted reverse proxy the address it appended to `X-Forwarded-For`. `None` when unknown
-/// (in-process tests), and then no address limit applies.
+/// (in-process tests) or when the peer is a loopback or private address without a trusted
+/// proxy header: that peer is almost always a proxy or gateway speaking for many citizens,
+/// and limiting it would lock everyone out. No address limit applies then.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<std::net::IpAddr>);
 
@@ -277,7 +279,13 @@ impl FromRequestParts<AppState> for ClientIp {
         let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
+            .map(|c| c.0.ip())
+            .filter(|ip| match ip {
+                std::net::IpAddr::V4(v4) => {
+                    !(v4.is_loopback() || v4.is_private() || v4.is_link_local())
+                }
+                std::net::IpAddr::V6(v6) => !(v6.is_loopback() || v6.is_unique_local()),
+            });
         Ok(Self(forwarded.or(peer)))
     }
 }
