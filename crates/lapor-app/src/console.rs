@@ -178,6 +178,20 @@ impl App {
         })
     }
 
+    /// A file the reporter sent with a report, for an officer who may see the report.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] when it does not exist or is outside the officer's scope.
+    pub async fn report_file_for_officer(
+        &self,
+        officer: &Officer,
+        id: i64,
+    ) -> Result<AttachmentFile> {
+        let file = self.db.report_file(id).await?.ok_or(AppError::NotFound)?;
+        self.load_for_officer(officer, file.report).await?;
+        Ok(file)
+    }
+
     /// A follow-up's file for an officer who may see the report.
     ///
     /// # Errors

@@ -125,6 +125,8 @@ pub enum ReporterView {
 pub struct Case {
     pub report: ReportWithHistory,
     pub reporter: ReporterView,
+    /// Files the reporter sent with the report (an e-mail's attachments, an Open311 photo).
+    pub files: Vec<lapor_store::AttachmentMeta>,
     pub follow_ups: Vec<FollowUpRecord>,
     pub units: Vec<(String, String)>,
     pub deadline: Option<DeadlineView>,
@@ -516,6 +518,7 @@ impl App {
                 && !r.status.is_final()
                 && !(r.privacy.anonymous && r.privacy.confidential),
             reporter,
+            files: self.db.report_files(r.number).await?,
             follow_ups,
             units,
             actions,

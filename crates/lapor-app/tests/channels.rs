@@ -237,3 +237,66 @@ async fn rate_limits_refuse_with_the_time_to_wait_and_reset() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn files_sent_with_a_report_reach_officers_in_scope_only() {
+    let w = world(wib(2026, 11, 25, 9, 0)).await;
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'].to_vec();
+    let input = ReportInput {
+        reporter_email: Some("budi@example.com"),
+        reporter_phone: None,
+        ..sms_report(
+            "Foto jalan berlubang di depan SDN 2 Pahandut terlampir, mohon ditindaklanjuti.",
+        )
+    };
+    let receipt = w
+        .app
+        .submit(Submission {
+            attachments: vec![lapor_app::Upload {
+                file_name: "C:\\Users\\budi\\jalan.jpg".into(),
+                data: jpeg.clone(),
+            }],
+            inbound: Some("<CAF00@mail.example.com>".into()),
+            ..Submission::new(input.clone(), Channel::Email)
+        })
+        .await
+        .unwrap();
+    let number = ReportNumber::parse(&receipt.number).unwrap();
+    let case = w.app.case(&w.nasional, number).await.unwrap();
+    assert_eq!(case.files.len(), 1);
+    assert_eq!(case.files[0].file_name, "jalan.jpg", "no client path kept");
+    assert_eq!(case.files[0].content_type, "image/jpeg");
+    let file = w
+        .app
+        .report_file_for_officer(&w.nasional, case.files[0].id)
+        .await
+        .unwrap();
+    assert_eq!(file.data, jpeg);
+    // The city does not see an unrouted report, nor its files.
+    assert!(matches!(
+        w.app
+            .report_file_for_officer(&w.instansi, case.files[0].id)
+            .await,
+        Err(AppError::NotFound)
+    ));
+    // A file that is not a document or picture is refused, and nothing is stored.
+    let refused = w
+        .app
+        .submit(Submission {
+            attachments: vec![lapor_app::Upload {
+                file_name: "virus.exe".into(),
+                data: b"MZ\x90\x00".to_vec(),
+            }],
+            inbound: Some("<CAF01@mail.example.com>".into()),
+            ..Submission::new(input, Channel::Email)
+        })
+        .await;
+    assert!(matches!(refused, Err(AppError::Invalid(_))));
+    assert_eq!(
+        w.app
+            .inbound_seen(Channel::Email, "<CAF01@mail.example.com>")
+            .await
+            .unwrap(),
+        None
+    );
+}

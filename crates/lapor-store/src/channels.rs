@@ -433,4 +433,60 @@ impl Db {
         .fetch_all(pool)
         .await?))
     }
+
+    /// The files the reporter sent with a report (without their bytes), in order.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn report_files(&self, number: ReportNumber) -> Result<Vec<crate::AttachmentMeta>> {
+        let rows: Vec<(i64, String, String, i64, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, file_name, content_type, size_bytes, sha256 FROM report_files WHERE report_id = $1 ORDER BY id",
+        )
+        .bind(number.0)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, file_name, content_type, size_bytes, sha256)| crate::AttachmentMeta {
+                    id,
+                    file_name,
+                    content_type,
+                    size_bytes,
+                    sha256,
+                },
+            )
+            .collect())
+    }
+
+    /// One file sent with a report, with the report it belongs to (for access checks). Never
+    /// public: `published` is false.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn report_file(&self, id: i64) -> Result<Option<crate::AttachmentFile>> {
+        type Row = (i64, String, String, i64, String, i64, Vec<u8>);
+        let row: Option<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, file_name, content_type, size_bytes, sha256, report_id, data FROM report_files WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.map(
+            |(id, file_name, content_type, size_bytes, sha256, report, data)| {
+                crate::AttachmentFile {
+                    meta: crate::AttachmentMeta {
+                        id,
+                        file_name,
+                        content_type,
+                        size_bytes,
+                        sha256,
+                    },
+                    report: ReportNumber(report),
+                    published: false,
+                    data,
+                }
+            },
+        ))
+    }
 }

@@ -86,6 +86,8 @@ pub(crate) struct HistoryEntry {
 
 /// Everything shown about a report.
 pub(crate) struct CaseView {
+    /// Files the reporter sent with the report.
+    pub files: Vec<AttachmentView>,
     pub number: String,
     pub title: String,
     pub body: String,
@@ -491,6 +493,16 @@ async fn case_view(
         .map(|e| history_entry(tr, app, &e.event, &name_of))
         .collect();
     CaseView {
+        files: case
+            .files
+            .iter()
+            .map(|a| AttachmentView {
+                id: a.id,
+                name: a.file_name.clone(),
+                kind: a.content_type.clone(),
+                size: size_text(tr, a.size_bytes),
+            })
+            .collect(),
         number: r.number.to_string(),
         title: r.title.clone(),
         body: r.body.clone(),

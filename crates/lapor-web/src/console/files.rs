@@ -76,6 +76,25 @@ pub(crate) async fn attachment(
     }
 }
 
+/// `GET /petugas/berkas-pelapor/{id}`: a file the reporter sent with the report.
+pub(crate) async fn report_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let staff = match staff(&state, &ctx).await {
+        Ok(s) => s,
+        Err(answer) => return answer,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return PageError::not_found(ctx.tr).into_response();
+    };
+    match state.app.report_file_for_officer(&staff.officer, id).await {
+        Ok(file) => download(&file.meta.content_type, &file.meta.file_name, file.data),
+        Err(e) => PageError::from_app(e, ctx.tr).into_response(),
+    }
+}
+
 /// `GET /petugas/laporan/{number}/berkas.json`: the case bundle of a report handed to the
 /// Ombudsman (national admins and pengawas; 404 for everyone and everything else).
 pub(crate) async fn bundle(

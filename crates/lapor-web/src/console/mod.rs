@@ -41,6 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/petugas/laporan/{number}/identitas", post(case::reveal))
         .route("/petugas/laporan/{number}/berkas.json", get(files::bundle))
         .route("/petugas/lampiran/{id}", get(files::attachment))
+        .route("/petugas/berkas-pelapor/{id}", get(files::report_file))
         .route("/petugas/kinerja", get(performance::show))
         .route(
             "/notifikasi",
