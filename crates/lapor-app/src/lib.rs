@@ -15,6 +15,7 @@ mod console;
 pub mod demo;
 mod jobs;
 pub mod notify;
+pub mod open311;
 pub mod outbound;
 mod performance;
 mod policy;

@@ -19,6 +19,8 @@ mod concurrency;
 mod fixtures;
 #[path = "conformance/harness.rs"]
 mod harness;
+#[path = "conformance/open311.rs"]
+mod open311;
 #[path = "conformance/public_list.rs"]
 mod public_list;
 #[path = "conformance/reference.rs"]
@@ -56,6 +58,7 @@ conformance! {
     reports::idempotency_keys_expire => idempotency_keys_expire_sqlite, idempotency_keys_expire_postgres;
     reports::late_failures_roll_back => late_failures_roll_back_sqlite, late_failures_roll_back_postgres;
     public_list::public_list => public_list_sqlite, public_list_postgres;
+    open311::requests => open311_requests_sqlite, open311_requests_postgres;
     concurrency::concurrent_submissions => concurrent_submissions_sqlite, concurrent_submissions_postgres;
     concurrency::a_bad_submission_does_not_sink_the_others => a_bad_submission_does_not_sink_the_others_sqlite,
         a_bad_submission_does_not_sink_the_others_postgres;

@@ -18,6 +18,7 @@ mod console;
 mod error;
 pub mod i18n;
 mod integration;
+pub mod open311;
 mod pages;
 mod request;
 
@@ -60,6 +61,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         // Probes need no language, token or cookie.
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
+        .nest("/open311/v2", open311::routes())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
