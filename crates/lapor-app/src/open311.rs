@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lapor_domain::event::EventKind;
+use lapor_domain::status::ActorRole;
 use lapor_domain::status::{Action, Status};
 use lapor_domain::tracking::ReportNumber;
 use lapor_domain::validation::Problem;
@@ -12,6 +13,8 @@ use lapor_domain::{ValidationErrors, workflow::Step};
 use lapor_store::open311::RequestFilter;
 
 pub use lapor_store::open311::{MAX_PAGE_SIZE, RequestRecord};
+
+use crate::ApiClient;
 
 use crate::{App, AppError, Result};
 
@@ -121,6 +124,48 @@ pub struct RequestQuery {
     pub page_size: u32,
 }
 
+/// One step in a report an API client filed, as FixMyStreet's `servicerequestupdates` reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientUpdate {
+    /// Stable and growing with time (the history entry's id).
+    pub id: i64,
+    pub number: ReportNumber,
+    pub at: DateTime<Utc>,
+    /// The status the step led to.
+    pub status: Status,
+    /// FixMyStreet's name of that status.
+    pub extended_status: &'static str,
+    /// The follow-up the step published, or the reason given with it.
+    pub text: Option<String>,
+    pub step: EventKind,
+}
+
+/// The most updates one call returns.
+pub const MAX_UPDATES: u32 = 1000;
+
+/// The window `[from, until]` of a query by `start`/`end`: at most 90 days; without dates the
+/// last 90 days, with one date 90 days from or up to it.
+fn window(
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let plus = |at: DateTime<Utc>| at.checked_add_signed(MAX_SPAN).unwrap_or(at);
+    let minus = |at: DateTime<Utc>| at.checked_sub_signed(MAX_SPAN).unwrap_or(at);
+    match (start, end) {
+        (Some(start), Some(end)) if end < start => {
+            Err(ValidationErrors::single("end_date", Problem::InvalidValue).into())
+        }
+        (Some(start), Some(end)) if end - start > MAX_SPAN => {
+            Err(ValidationErrors::single("end_date", Problem::OutOfRange).into())
+        }
+        (Some(start), Some(end)) => Ok((start, end)),
+        (Some(start), None) => Ok((start, plus(start))),
+        (None, Some(end)) => Ok((minus(end), end)),
+        (None, None) => Ok((minus(now), now)),
+    }
+}
+
 impl App {
     /// Public reports as service requests, newest first. Without dates, the last 90 days;
     /// with one date, 90 days from or up to it.
@@ -129,21 +174,7 @@ impl App {
     /// [`AppError::Invalid`] on `end_date` when it is before `start_date` (`invalid_value`)
     /// or more than 90 days after it (`out_of_range`).
     pub async fn open311_requests(&self, query: &RequestQuery) -> Result<Vec<RequestRecord>> {
-        let (from, until) = match (query.start, query.end) {
-            (Some(start), Some(end)) if end < start => {
-                return Err(ValidationErrors::single("end_date", Problem::InvalidValue).into());
-            }
-            (Some(start), Some(end)) if end - start > MAX_SPAN => {
-                return Err(ValidationErrors::single("end_date", Problem::OutOfRange).into());
-            }
-            (Some(start), Some(end)) => (start, end),
-            (Some(start), None) => (start, start + MAX_SPAN),
-            (None, Some(end)) => (end - MAX_SPAN, end),
-            (None, None) => {
-                let now = self.now();
-                (now - MAX_SPAN, now)
-            }
-        };
+        let (from, until) = window(query.start, query.end, self.now())?;
         let statuses = if query.statuses.is_empty() {
             Vec::new()
         } else {
@@ -166,6 +197,58 @@ impl App {
             },
         };
         Ok(self.db.list_open311_requests(&filter).await?)
+    }
+
+    /// What happened between `start` and `end` (at most 90 days; by default the last 90) to
+    /// the reports `client` filed, oldest first: the steps its reporter sees, except the
+    /// reporter's own (which came from the client). A published follow-up carries its text.
+    ///
+    /// # Errors
+    /// As [`App::open311_requests`] for the dates.
+    pub async fn open311_updates(
+        &self,
+        client: &ApiClient,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> Result<Vec<ClientUpdate>> {
+        let (from, until) = window(start, end, self.now())?;
+        let (steps, follow_ups) = self
+            .db
+            .client_updates(client.id, from, until, MAX_UPDATES)
+            .await?;
+        Ok(steps
+            .into_iter()
+            .filter(|u| u.actor != ActorRole::Reporter && u.kind.visible_to_reporter())
+            .filter_map(|u| {
+                let EventKind::Transition {
+                    action,
+                    to,
+                    reason,
+                    follow_up,
+                    ..
+                } = &u.kind
+                else {
+                    return None;
+                };
+                let published = (*action == Action::PublishFollowUp)
+                    .then(|| {
+                        follow_ups.iter().find(|f| {
+                            f.number == u.number
+                                && follow_up.map_or(f.published_at == u.at, |id| id == f.id)
+                        })
+                    })
+                    .flatten();
+                Some(ClientUpdate {
+                    id: u.id,
+                    number: u.number,
+                    at: u.at,
+                    status: *to,
+                    extended_status: extended_status(*to, Some(&u.kind)),
+                    text: published.map(|f| f.body.clone()).or_else(|| reason.clone()),
+                    step: u.kind.clone(),
+                })
+            })
+            .collect())
     }
 
     /// One public report as a service request.

@@ -211,3 +211,110 @@ impl Params {
         self.add(values.into_iter().map(Param::Number))
     }
 }
+
+/// One step in the history of a report an API client filed (FixMyStreet's
+/// `servicerequestupdates`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateRecord {
+    /// The event's id: stable, and growing with time.
+    pub id: i64,
+    pub number: ReportNumber,
+    pub at: DateTime<Utc>,
+    pub actor: lapor_domain::status::ActorRole,
+    pub kind: EventKind,
+}
+
+/// A published follow-up of a report an API client filed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedFollowUp {
+    pub id: i64,
+    pub number: ReportNumber,
+    pub body: String,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UpdateRow {
+    id: i64,
+    report_id: i64,
+    at: String,
+    actor_role: String,
+    data: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FollowUpRow {
+    id: i64,
+    report_id: i64,
+    body: String,
+    published_at: String,
+}
+
+impl Db {
+    /// The workflow steps, oldest first, taken between `from` and `until` (inclusive) on the
+    /// reports `client_id` filed, with the follow-ups published meanwhile; at most `limit`
+    /// steps.
+    ///
+    /// # Errors
+    /// On database failure or a corrupt stored value.
+    pub async fn client_updates(
+        &self,
+        client_id: i64,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<(Vec<UpdateRecord>, Vec<PublishedFollowUp>)> {
+        let sql = format!(
+            "SELECT e.id, e.report_id, e.at, e.actor_role, e.data FROM report_events e \
+             JOIN reports r ON r.id = e.report_id \
+             WHERE r.client_id = $1 AND e.kind = 'transition' AND e.at >= $2 AND e.at <= $3 \
+             ORDER BY e.id LIMIT {}",
+            limit.max(1)
+        );
+        let (rows, follow_ups): (Vec<UpdateRow>, Vec<FollowUpRow>) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(client_id)
+                .bind(ts(from))
+                .bind(ts(until))
+                .fetch_all(pool)
+                .await?;
+            let follow_ups = sqlx::query_as(
+                "SELECT f.id, f.report_id, f.body, f.published_at FROM follow_ups f \
+                 JOIN reports r ON r.id = f.report_id \
+                 WHERE r.client_id = $1 AND f.published_at >= $2 AND f.published_at <= $3 ORDER BY f.id",
+            )
+            .bind(client_id)
+            .bind(ts(from))
+            .bind(ts(until))
+            .fetch_all(pool)
+            .await?;
+            (rows, follow_ups)
+        });
+        let updates = rows
+            .into_iter()
+            .map(|r| {
+                Ok(UpdateRecord {
+                    id: r.id,
+                    number: ReportNumber(r.report_id),
+                    at: parse_ts(&r.at, "report_events.at")?,
+                    actor: lapor_domain::status::ActorRole::from_code(&r.actor_role)
+                        .ok_or(StoreError::Corrupt("report_events.actor_role"))?,
+                    kind: serde_json::from_str(&r.data)
+                        .map_err(|_| StoreError::Corrupt("report_events.data"))?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let follow_ups = follow_ups
+            .into_iter()
+            .map(|f| {
+                Ok(PublishedFollowUp {
+                    id: f.id,
+                    number: ReportNumber(f.report_id),
+                    body: f.body,
+                    published_at: parse_ts(&f.published_at, "follow_ups.published_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((updates, follow_ups))
+    }
+}

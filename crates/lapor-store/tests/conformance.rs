@@ -59,6 +59,7 @@ conformance! {
     reports::late_failures_roll_back => late_failures_roll_back_sqlite, late_failures_roll_back_postgres;
     public_list::public_list => public_list_sqlite, public_list_postgres;
     open311::requests => open311_requests_sqlite, open311_requests_postgres;
+    open311::client_updates => open311_client_updates_sqlite, open311_client_updates_postgres;
     concurrency::concurrent_submissions => concurrent_submissions_sqlite, concurrent_submissions_postgres;
     concurrency::a_bad_submission_does_not_sink_the_others => a_bad_submission_does_not_sink_the_others_sqlite,
         a_bad_submission_does_not_sink_the_others_postgres;

@@ -9,7 +9,10 @@ use lapor_domain::tracking::ReportNumber;
 use lapor_store::Db;
 use lapor_store::open311::{RequestFilter, RequestRecord};
 
-use crate::fixtures::{RecordTransition, agency, publish, report, seed_reference, step, submit, t};
+use crate::fixtures::{
+    RecordTransition, agency, publish, record, report, seed_reference, step, submit, submit_record,
+    t,
+};
 use crate::harness::Ctx;
 
 async fn numbers(db: &Db, filter: RequestFilter) -> Vec<ReportNumber> {
@@ -253,4 +256,138 @@ pub async fn requests(ctx: &Ctx) {
     assert_eq!(numbers(db, page(1, 3)).await, vec![f, e, b]);
     assert_eq!(numbers(db, page(2, 3)).await, vec![a]);
     assert!(numbers(db, page(3, 3)).await.is_empty());
+}
+
+async fn client(db: &Db, name: &str) -> i64 {
+    db.insert_api_client(&lapor_store::NewApiClient {
+        name: name.to_owned(),
+        agency: None,
+        key_digest: format!("digest-of-{name}"),
+        key_prefix: "lpr_test".to_owned(),
+        scopes: "open311".to_owned(),
+        webhook_url: None,
+        webhook_secret: None,
+        user_id: None,
+        at: t(0),
+    })
+    .await
+    .expect("insert api client")
+}
+
+/// What FixMyStreet's `servicerequestupdates` reads: the steps and published follow-ups of
+/// the reports one client filed, within a window.
+pub async fn client_updates(ctx: &Ctx) {
+    let db = &ctx.db;
+    seed_reference(db).await;
+    agency(
+        db,
+        "pemkot-palangkaraya",
+        "Pemerintah Kota Palangka Raya",
+        AgencyKind::PemerintahKota,
+        None,
+        &["62.71"],
+    )
+    .await;
+    let mine = client(db, "FixMyStreet").await;
+    let theirs = client(db, "Aplikasi lain").await;
+    let filed_by = |client_id: Option<i64>, title: &str, at| lapor_store::SubmitRecord {
+        client_id,
+        ..record(
+            &report(
+                title,
+                "Laporan dari sistem terintegrasi tentang jalan rusak.",
+                "62.71",
+                None,
+            ),
+            at,
+        )
+    };
+    let x = submit_record(db, &filed_by(Some(mine), "Jalan rusak satu", t(1))).await;
+    let y = submit_record(db, &filed_by(Some(theirs), "Jalan rusak dua", t(2))).await;
+    let z = submit_record(db, &filed_by(None, "Jalan rusak tiga", t(3))).await;
+    for n in [x, y, z] {
+        publish(db, n, "pemkot-palangkaraya", t(10)).await;
+    }
+    let answer = |action, from, to| Event {
+        at: t(20),
+        actor: Actor {
+            role: ActorRole::AdminInstansi,
+            user_id: None,
+        },
+        kind: EventKind::step(action, from, to),
+    };
+    db.apply(&lapor_store::Change {
+        number: Some(x),
+        status: Some((Status::Routed, Status::AwaitingReporter)),
+        new_follow_up: Some(lapor_store::NewFollowUp {
+            agency: "pemkot-palangkaraya".into(),
+            author_user_id: None,
+            body: "Jalan sudah diperbaiki.".into(),
+            attachments: Vec::new(),
+            published: true,
+        }),
+        events: vec![
+            answer(Action::FollowUp, Status::Routed, Status::FollowedUp),
+            answer(
+                Action::PublishFollowUp,
+                Status::FollowedUp,
+                Status::AwaitingReporter,
+            ),
+        ],
+        ..lapor_store::Change::default()
+    })
+    .await
+    .expect("follow up");
+
+    let (steps, follow_ups) = db
+        .client_updates(mine, t(0), t(100), 1000)
+        .await
+        .expect("updates");
+    let seen: Vec<(ReportNumber, Action)> = steps
+        .iter()
+        .map(|u| match &u.kind {
+            EventKind::Transition { action, .. } => (u.number, *action),
+            other => panic!("only steps: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (x, Action::Verify),
+            (x, Action::FollowUp),
+            (x, Action::PublishFollowUp)
+        ]
+    );
+    assert!(steps.windows(2).all(|w| w[0].id < w[1].id), "oldest first");
+    assert_eq!(steps[1].at, t(20));
+    assert_eq!(steps[1].actor, ActorRole::AdminInstansi);
+    assert_eq!(follow_ups.len(), 1);
+    assert_eq!(follow_ups[0].number, x);
+    assert_eq!(follow_ups[0].body, "Jalan sudah diperbaiki.");
+    assert_eq!(follow_ups[0].published_at, t(20));
+
+    // The window is inclusive; the limit keeps the oldest.
+    let (later, _) = db
+        .client_updates(mine, t(20), t(20), 1000)
+        .await
+        .expect("updates");
+    assert_eq!(later.len(), 2);
+    let (early, early_follow_ups) = db
+        .client_updates(mine, t(0), t(19), 1000)
+        .await
+        .expect("updates");
+    assert_eq!(early.len(), 1);
+    assert!(early_follow_ups.is_empty());
+    let (one, _) = db
+        .client_updates(mine, t(0), t(100), 1)
+        .await
+        .expect("updates");
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].id, steps[0].id);
+    // Each client sees its own reports only.
+    let (other, _) = db
+        .client_updates(theirs, t(0), t(100), 1000)
+        .await
+        .expect("updates");
+    assert_eq!(other.iter().map(|u| u.number).collect::<Vec<_>>(), vec![y]);
 }

@@ -16,6 +16,8 @@ pub struct Open311Error {
     pub status: StatusCode,
     /// `(code, description)`; the code is the HTTP status, as most clients expect.
     pub errors: Vec<(u16, String)>,
+    /// With 429: seconds until the next request is accepted (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl Open311Error {
@@ -23,6 +25,7 @@ impl Open311Error {
         Self {
             status,
             errors: vec![(status.as_u16(), format!("{id} / {en}"))],
+            retry_after: None,
         }
     }
 
@@ -83,12 +86,25 @@ impl Open311Error {
                 "Permintaan bentrok dengan permintaan lain; coba lagi",
                 "The request conflicts with another one; try again",
             ),
-            AppError::Refused(_) => Self::bad_request(
-                "Langkah ini tidak dapat dilakukan sekarang",
-                "This step cannot be taken now",
+            AppError::AlreadyReceived(_) => Self::bad_request(
+                "Kiriman ini sudah diterima sebelumnya",
+                "This was received before",
             ),
+            AppError::RateLimited { retry_after_secs } => {
+                let mut e = Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &format!("Terlalu banyak permintaan; coba lagi dalam {retry_after_secs} detik"),
+                    &format!("Too many requests; try again in {retry_after_secs} seconds"),
+                );
+                e.retry_after = Some(retry_after_secs);
+                e
+            }
+            AppError::Refused(refusal) => {
+                Self::bad_request(Tr(Lang::Id).refusal(refusal), Tr(Lang::En).refusal(refusal))
+            }
             error @ (AppError::InvalidRows(_)
             | AppError::Mail(_)
+            | AppError::Delivery(_)
             | AppError::Internal(_)
             | AppError::Storage(_)) => {
                 tracing::error!(error = %error, "open311: internal failure");
@@ -112,7 +128,16 @@ impl Open311Error {
                 ])
             })
             .collect();
-        Document::new("errors", Node::List("error", items)).respond(format, self.status)
+        let mut response =
+            Document::new("errors", Node::List("error", items)).respond(format, self.status);
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 
@@ -130,6 +155,8 @@ fn param_name(field: &str) -> &str {
         "classification" => "attribute[classification]",
         "region_code" => "attribute[region_code]",
         "incident_date" => "attribute[incident_date]",
+        "attachments" => "media",
+        "text" => "description",
         other => other,
     }
 }

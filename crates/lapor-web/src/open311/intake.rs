@@ -2,6 +2,7 @@
 //! goes (presence, shapes, lengths); the report's own rules are the intake's.
 
 use chrono::FixedOffset;
+use lapor_domain::report::BODY_MIN;
 use lapor_domain::tracking::sha256_hex;
 
 use super::error::Open311Error;
@@ -80,6 +81,13 @@ impl NewRequest {
                     &format!("may be at most {DESCRIPTION_MAX} characters"),
                 ));
             }
+            // Checked here, not only by the intake: the media links added to the text must
+            // not make a too-short description pass.
+            Some(text) if text.chars().count() < BODY_MIN => errors.push(Open311Error::param(
+                "description",
+                &format!("minimal {BODY_MIN} karakter: ceritakan apa, di mana dan kapan"),
+                &format!("must be at least {BODY_MIN} characters: say what, where and when"),
+            )),
             Some(text) => text.clone_into(&mut request.description),
         }
         request.coordinates = match (params.get("lat"), params.get("long")) {

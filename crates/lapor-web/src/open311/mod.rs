@@ -1,6 +1,7 @@
 //! Open311 GeoReport v2 server under `/open311/v2/` (spec: wiki.open311.org/GeoReport_v2):
-//! discovery, services and their definitions, service requests (list, one, tokens), in XML
-//! (required by the spec) and JSON, chosen by the URL's suffix.
+//! discovery, services and their definitions, service requests (file, list, one, tokens) and
+//! FixMyStreet's `servicerequestupdates`, in XML (required by the spec) and JSON, chosen by
+//! the URL's suffix.
 //!
 //! Decisions, so clients know what to expect:
 //! * A service is a category of ours: `service_code` is the category code, `service_name`
@@ -16,29 +17,45 @@
 //! * Times are written in WIB (`+07:00`).
 //! * `jurisdiction_id` is optional unless configured as required; when given it must be the
 //!   configured one (see [`Open311Config`]).
+//! * `POST requests` (form or multipart, `api_key` of a client with the `open311` scope, see
+//!   `lapor apikey add`) goes through the one intake as channel `open311`: a photo part of any
+//!   name is stored with the report; `media_url` links are appended to the report's text, not
+//!   fetched. A region is optional (`attribute[region_code]`): officers place the report. A
+//!   replay creates nothing and answers with the first report: the same client sending the
+//!   same `attribute[fixmystreet_id]`, or the same parameters and photos (any order, any of
+//!   its keys). `device_id`/`deviceid` and `account_id` only count towards that sameness.
+//! * FixMyStreet's `servicerequestupdates`: `GET` lists, for the calling client's reports, the
+//!   steps their reporters see (not the reporter's own), with the FixMyStreet status and the
+//!   published follow-up or the step's reason; `POST` turns a citizen's update into the
+//!   reporter's reply while the report awaits one (keyed by the client's `update_id`).
+//! * Every keyed call counts against the client's rate limit (429 with `Retry-After`).
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Extension, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Extension, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use lapor_app::open311::{OpenClosed, RequestQuery, RequestRecord, expected_at, extended_status};
-use lapor_app::{App, CategoryView};
+use lapor_app::{
+    ApiClient, ApiScope, App, AppError, CategoryView, RateLimit, ReporterCommand, ReporterKey,
+    Submission,
+};
+use lapor_domain::report::{Channel, ReportInput};
 use lapor_domain::tracking::ReportNumber;
 
 use crate::AppState;
 
+mod body;
 mod error;
-// `POST requests` is wired to the intake once it takes a client and an inbound id.
-#[cfg_attr(not(test), expect(dead_code))]
 mod intake;
 mod params;
 mod render;
 
 pub use error::Open311Error;
+use intake::{NewRequest, fingerprint};
 use params::{Params, parse_datetime};
 use render::{Document, Format, Node};
 
@@ -105,12 +122,13 @@ pub fn routes() -> Router<AppState> {
 /// The endpoint with explicit settings.
 pub fn routes_with(config: Open311Config) -> Router<AppState> {
     Router::new()
-        .route("/{file}", get(read))
+        .route("/{file}", get(read).post(write))
         .route("/services/{file}", get(service_definition))
         .route("/requests/{file}", get(one_request))
         .route("/tokens/{file}", get(token))
         .fallback(|| async { Open311Error::no_resource().respond(Format::Xml) })
         .layer(Extension(Arc::new(config)))
+        .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
 }
 
 /// The context every handler starts from: the format, the parameters, the jurisdiction
@@ -188,8 +206,234 @@ async fn read(
             Ok(document) => call.ok(&document),
             Err(e) => call.fail(&e),
         },
+        "servicerequestupdates" => match list_updates(&state.app, &call.params).await {
+            Ok(document) => call.ok(&document),
+            Err(e) => call.fail(&e),
+        },
         _ => call.fail(&Open311Error::no_resource()),
     }
+}
+
+/// `POST requests` and FixMyStreet's `POST servicerequestupdates`.
+async fn write(
+    State(state): State<AppState>,
+    Extension(config): Extension<Arc<Open311Config>>,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
+    let Some((name, format)) = path
+        .ok()
+        .and_then(|Path(file)| Format::split(&file).map(|(n, f)| (n.to_owned(), f)))
+    else {
+        return Open311Error::no_resource().respond(Format::Xml);
+    };
+    if !matches!(name.as_str(), "requests" | "servicerequestupdates") {
+        return Open311Error::no_resource().respond(format);
+    }
+    let outcome = async {
+        let (params, files) = body::read(request).await?;
+        config.check(&params)?;
+        let client = authenticate(&state.app, &params).await?;
+        if name == "requests" {
+            create_request(&state.app, &client, &params, files).await
+        } else {
+            reply(&state.app, &client, &params).await
+        }
+    }
+    .await;
+    match outcome {
+        Ok(document) => document.respond(format, StatusCode::OK),
+        Err(e) => e.respond(format),
+    }
+}
+
+/// The client holding `api_key`, counted against its rate limit.
+async fn authenticate(app: &App, params: &Params) -> Result<ApiClient, Open311Error> {
+    let key = params.get("api_key").ok_or_else(|| {
+        Open311Error::new(
+            StatusCode::FORBIDDEN,
+            "api_key wajib diisi",
+            "api_key is required",
+        )
+    })?;
+    let client = app
+        .authenticate_client(key, ApiScope::Open311)
+        .await
+        .map_err(Open311Error::from_app)?;
+    app.rate_limit(RateLimit::ApiKey, &client.id.to_string())
+        .await
+        .map_err(Open311Error::from_app)?;
+    Ok(client)
+}
+
+/// Files a service request through the one intake. A replay (the same `fixmystreet_id`, or
+/// the same parameters and photos, from the same client) answers with the report it made.
+async fn create_request(
+    app: &App,
+    client: &ApiClient,
+    params: &Params,
+    files: Vec<lapor_app::Upload>,
+) -> Result<Document, Open311Error> {
+    let request = NewRequest::parse(params)?;
+    let service = category_name(app, &request.service_code)
+        .ok_or_else(|| unknown_service(&request.service_code))?;
+    let inbound = match &request.fixmystreet_id {
+        Some(id) => format!("{}:fixmystreet:{id}", client.id),
+        None => {
+            let data: Vec<Vec<u8>> = files.iter().map(|f| f.data.clone()).collect();
+            format!("{}:{}", client.id, fingerprint(params, &data))
+        }
+    };
+    let title = request.title(&service.name_id);
+    let body = request.body();
+    let (latitude, longitude) = request.coordinates.unzip();
+    let input = ReportInput {
+        classification: Some(request.classification.as_deref().unwrap_or("pengaduan")),
+        title: Some(&title),
+        body: Some(&body),
+        incident_date: request.incident_date.as_deref(),
+        region_code: request.region_code.as_deref(),
+        address: request.address.as_deref(),
+        latitude,
+        longitude,
+        category: Some(&request.service_code),
+        agency: None,
+        anonymous: request.anonymous,
+        confidential: request.confidential,
+        reporter_name: request.name.as_deref(),
+        reporter_email: request.email.as_deref(),
+        reporter_phone: request.phone.as_deref(),
+    };
+    let submission = Submission {
+        attachments: files,
+        client: Some(client),
+        inbound: Some(inbound),
+        ..Submission::new(input, Channel::Open311)
+    };
+    let number = match app.submit(submission).await {
+        Ok(receipt) => receipt.number,
+        Err(AppError::AlreadyReceived(Some(number))) => number.to_string(),
+        Err(e) => return Err(Open311Error::from_app(e)),
+    };
+    Ok(Document::new(
+        "service_requests",
+        Node::List(
+            "request",
+            vec![Node::Object(vec![
+                ("service_request_id", Node::text(number)),
+                (
+                    "service_notice",
+                    Node::text(
+                        "Laporan diterima; Admin Nasional LAPOR! memverifikasi dan meneruskannya \
+                         ke instansi yang berwenang. / Report received; the LAPOR! national \
+                         administrators verify it and forward it to the responsible agency.",
+                    ),
+                ),
+                ("account_id", Node::Null),
+            ])],
+        ),
+    ))
+}
+
+/// FixMyStreet's `POST servicerequestupdates`: the citizen's comment on a report the client
+/// filed becomes the reporter's reply when the report awaits one. A replay (the same
+/// `update_id`, or the same parameters) changes nothing and gets the same answer.
+async fn reply(app: &App, client: &ApiClient, params: &Params) -> Result<Document, Open311Error> {
+    let mut missing = ["service_request_id", "description"]
+        .into_iter()
+        .filter(|name| params.get(name).is_none())
+        .map(|name| Open311Error::param(name, "wajib diisi", "is required"));
+    if let Some(first) = missing.next() {
+        return Err(missing.fold(first, Open311Error::and));
+    }
+    let raw = params.get("service_request_id").unwrap_or_default();
+    let not_found = || {
+        Open311Error::not_found(
+            &format!(
+                "service_request_id {raw:?} tidak ditemukan di antara laporan yang Anda kirim"
+            ),
+            &format!("service_request_id {raw:?} is not among the reports you filed"),
+        )
+    };
+    let number = ReportNumber::parse(raw).ok_or_else(not_found)?;
+    let update_id = params
+        .get("update_id")
+        .or_else(|| params.get("update_id_ext"))
+        .map_or_else(|| fingerprint(params, &[]), str::to_owned);
+    let command = ReporterCommand::Reply {
+        text: params.get("description").unwrap_or_default().to_owned(),
+    };
+    let key = ReporterKey::Client {
+        client_id: client.id,
+        number,
+    };
+    let external_id = format!("{}:update:{update_id}", client.id);
+    match app
+        .reporter_act_inbound(key, command, Channel::Open311, &external_id)
+        .await
+    {
+        Ok(_) => Ok(Document::new(
+            "service_request_updates",
+            Node::List(
+                "request_update",
+                vec![Node::Object(vec![("update_id", Node::text(update_id))])],
+            ),
+        )),
+        Err(AppError::NotFound) => Err(not_found()),
+        Err(e) => Err(Open311Error::from_app(e)),
+    }
+}
+
+/// FixMyStreet's `GET servicerequestupdates`: what happened to the reports the client filed.
+async fn list_updates(app: &App, params: &Params) -> Result<Document, Open311Error> {
+    let client = authenticate(app, params).await?;
+    let mut dates = [None, None];
+    for ((name, end_of_day), slot) in [("start_date", false), ("end_date", true)]
+        .into_iter()
+        .zip(&mut dates)
+    {
+        if let Some(raw) = params.get(name) {
+            *slot = Some(parse_datetime(raw, end_of_day).ok_or_else(|| {
+                Open311Error::param(
+                    name,
+                    "harus berupa waktu W3C, mis. 2026-11-01T00:00:00+07:00",
+                    "must be a W3C datetime, e.g. 2026-11-01T00:00:00Z",
+                )
+            })?);
+        }
+    }
+    let updates = app
+        .open311_updates(&client, dates[0], dates[1])
+        .await
+        .map_err(Open311Error::from_app)?;
+    // Steps without a text of their own are told in a sentence, as on the tracking page.
+    let sentences = crate::pages::timeline(
+        app,
+        crate::i18n::Tr(crate::i18n::Lang::Id),
+        updates.iter().map(|u| (u.at, &u.step)),
+    )
+    .await;
+    let items = updates
+        .iter()
+        .zip(sentences)
+        .map(|(u, sentence)| {
+            Node::Object(vec![
+                ("update_id", Node::text(u.id.to_string())),
+                ("service_request_id", Node::text(u.number.to_string())),
+                ("status", Node::text(u.extended_status)),
+                ("updated_datetime", Node::time(u.at)),
+                (
+                    "description",
+                    Node::text(u.text.clone().unwrap_or(sentence.text)),
+                ),
+                ("media_url", Node::Null),
+            ])
+        })
+        .collect();
+    Ok(Document::new(
+        "service_requests_updates",
+        Node::List("request_update", items),
+    ))
 }
 
 /// Where this endpoint is reachable, as the client reached it.
@@ -410,6 +654,9 @@ fn unknown_service(code: &str) -> Open311Error {
     )
 }
 
+/// The most values one list filter of `GET requests` takes.
+const LIST_MAX: usize = 1000;
+
 /// Parses the filters of `GET requests`.
 fn request_query(params: &Params) -> Result<(RequestQuery, bool), Open311Error> {
     let mut errors: Vec<Open311Error> = Vec::new();
@@ -422,6 +669,19 @@ fn request_query(params: &Params) -> Result<(RequestQuery, bool), Open311Error> 
                 &format!("{raw:?} bukan nomor laporan"),
                 &format!("{raw:?} is not a report number"),
             )),
+        }
+    }
+    // Bounded, so one query string cannot ask for a statement with unbounded parameters.
+    for (name, count) in [
+        ("service_request_id", query.numbers.len()),
+        ("service_code", params.list("service_code").len()),
+    ] {
+        if count > LIST_MAX {
+            errors.push(Open311Error::param(
+                name,
+                &format!("paling banyak {LIST_MAX} nilai"),
+                &format!("at most {LIST_MAX} values"),
+            ));
         }
     }
     query.service_codes = params
