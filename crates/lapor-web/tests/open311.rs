@@ -446,6 +446,15 @@ async fn bad_parameters_get_the_spec_error_array_never_a_500() {
         ))
         .await;
     expect_error(&reply, StatusCode::BAD_REQUEST);
+    let put = t
+        .send(
+            axum::http::Request::put("/open311/v2/requests/1.json")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    expect_error(&put, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(put.header("content-type"), JSON);
     // Several problems at once are listed together.
     let reply = t.get("/open311/v2/requests.json?status=maybe&page=x").await;
     assert_eq!(expect_error(&reply, StatusCode::BAD_REQUEST).len(), 2);

@@ -122,13 +122,30 @@ pub fn routes() -> Router<AppState> {
 /// The endpoint with explicit settings.
 pub fn routes_with(config: Open311Config) -> Router<AppState> {
     Router::new()
-        .route("/{file}", get(read).post(write))
-        .route("/services/{file}", get(service_definition))
-        .route("/requests/{file}", get(one_request))
-        .route("/tokens/{file}", get(token))
+        .route("/{file}", get(read).post(write).fallback(wrong_method))
+        .route(
+            "/services/{file}",
+            get(service_definition).fallback(wrong_method),
+        )
+        .route("/requests/{file}", get(one_request).fallback(wrong_method))
+        .route("/tokens/{file}", get(token).fallback(wrong_method))
         .fallback(|| async { Open311Error::no_resource().respond(Format::Xml) })
         .layer(Extension(Arc::new(config)))
         .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
+}
+
+/// Anything but GET (and POST where the spec has one), still answered with an error array.
+async fn wrong_method(path: Result<Path<String>, PathRejection>) -> Response {
+    let format = path
+        .ok()
+        .and_then(|Path(file)| Format::split(&file).map(|(_, f)| f))
+        .unwrap_or(Format::Xml);
+    Open311Error::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Metode HTTP ini tidak didukung di sini",
+        "This HTTP method is not supported here",
+    )
+    .respond(format)
 }
 
 /// The context every handler starts from: the format, the parameters, the jurisdiction
@@ -181,8 +198,10 @@ impl Failure {
 }
 
 fn not_utf8(e: &params::NotUtf8) -> Open311Error {
+    // The name is the client's bytes: shown only as far as it helps.
+    let name: String = e.name.chars().take(40).collect();
     Open311Error::param(
-        &e.name,
+        &name,
         "bukan teks UTF-8 yang sah",
         "is not valid UTF-8 text",
     )
@@ -280,7 +299,7 @@ async fn create_request(
     let inbound = match &request.fixmystreet_id {
         Some(id) => format!("{}:fixmystreet:{id}", client.id),
         None => {
-            let data: Vec<Vec<u8>> = files.iter().map(|f| f.data.clone()).collect();
+            let data: Vec<&[u8]> = files.iter().map(|f| f.data.as_slice()).collect();
             format!("{}:{}", client.id, fingerprint(params, &data))
         }
     };
