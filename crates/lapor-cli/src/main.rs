@@ -60,6 +60,16 @@ enum Command {
         /// `X-Forwarded-For` entry.
         #[arg(long, env = "LAPOR_TRUST_PROXY")]
         trust_proxy: bool,
+        /// Open311 `jurisdiction_id` of this endpoint (the spec suggests the web domain).
+        #[arg(
+            long,
+            env = "LAPOR_OPEN311_JURISDICTION",
+            default_value = "lapor.go.id"
+        )]
+        open311_jurisdiction: String,
+        /// Refuse Open311 requests without `jurisdiction_id`.
+        #[arg(long, env = "LAPOR_OPEN311_REQUIRE_JURISDICTION")]
+        open311_require_jurisdiction: bool,
     },
     /// Run background jobs only: deadline sweeps, escalation, auto-close, e-mail outbox.
     /// Several workers may share one PostgreSQL database.
@@ -318,6 +328,8 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies,
             no_worker,
             trust_proxy,
+            open311_jurisdiction,
+            open311_require_jurisdiction,
         } => {
             let gateways = outbox.take().context("no gateways")?;
             let app = open(&cli.database).await?;
@@ -355,6 +367,10 @@ async fn main() -> anyhow::Result<()> {
                 lapor_web::WebConfig {
                     secure_cookies,
                     trust_proxy,
+                    open311: lapor_web::open311::Open311Config {
+                        jurisdiction_id: open311_jurisdiction,
+                        require_jurisdiction: open311_require_jurisdiction,
+                    },
                 },
                 shutdown_signal(),
             )

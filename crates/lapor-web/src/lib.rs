@@ -36,6 +36,8 @@ pub struct WebConfig {
     /// Take the client's address from the last `X-Forwarded-For` entry (set only behind a
     /// reverse proxy that writes it; otherwise anyone could pick their address).
     pub trust_proxy: bool,
+    /// The Open311 endpoint's `jurisdiction_id`.
+    pub open311: open311::Open311Config,
 }
 
 /// Shared by every handler.
@@ -47,6 +49,7 @@ pub struct AppState {
 
 /// The whole site.
 pub fn router(app: App, config: WebConfig) -> Router {
+    let open311 = open311::routes_with(config.open311.clone());
     let state = AppState { app, config };
     let x_request_id = header::HeaderName::from_static("x-request-id");
     Router::new()
@@ -61,7 +64,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         // Probes need no language, token or cookie.
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
-        .nest("/open311/v2", open311::routes())
+        .nest("/open311/v2", open311)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

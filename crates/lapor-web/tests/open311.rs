@@ -706,6 +706,9 @@ async fn a_fixmystreet_client_files_one_report_whatever_it_resends() {
     );
     assert_eq!(report.location.coordinates, Some((-2.2161, 113.9135)));
     assert!(report.location.region.is_undetermined());
+    // The uploaded photo is kept with the report for the officers.
+    assert_eq!(case.files.len(), 1, "the multipart photo is stored");
+    assert_eq!(case.files[0].content_type, "image/jpeg");
 
     // The same request again, and again with the same FixMyStreet id but edited: nothing new.
     let again = post_multipart(&t, "/open311/v2/requests.xml", &fields, &photo).await;

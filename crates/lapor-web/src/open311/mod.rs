@@ -78,22 +78,6 @@ impl Default for Open311Config {
 }
 
 impl Open311Config {
-    /// From `LAPOR_OPEN311_JURISDICTION` and `LAPOR_OPEN311_REQUIRE_JURISDICTION`
-    /// (`true`/`false`), each defaulting as [`Open311Config::default`].
-    #[must_use]
-    pub fn from_env() -> Self {
-        let mut config = Self::default();
-        if let Ok(id) = std::env::var("LAPOR_OPEN311_JURISDICTION")
-            && !id.trim().is_empty()
-        {
-            config.jurisdiction_id = id.trim().to_owned();
-        }
-        if let Ok(required) = std::env::var("LAPOR_OPEN311_REQUIRE_JURISDICTION") {
-            config.require_jurisdiction = params::parse_bool(&required).unwrap_or(false);
-        }
-        config
-    }
-
     fn check(&self, params: &Params) -> Result<(), Open311Error> {
         match params.get("jurisdiction_id") {
             None if self.require_jurisdiction => Err(Open311Error::param(
@@ -112,11 +96,6 @@ impl Open311Config {
             )),
         }
     }
-}
-
-/// The endpoint, configured from the environment.
-pub fn routes() -> Router<AppState> {
-    routes_with(Open311Config::from_env())
 }
 
 /// The endpoint with explicit settings.
