@@ -5,10 +5,14 @@
 //!
 //! Every input is accepted without panicking: a message that cannot be read at all is an
 //! [`Unreadable`] error, everything else becomes a [`ParsedEmail`] with what could be salvaged.
+//! [`imap`] fetches new messages from a mailbox with a UID cursor.
 
 mod html;
+pub mod imap;
 mod parse;
 mod quote;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod thread;
 
 pub use html::html_to_text;
