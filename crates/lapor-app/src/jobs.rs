@@ -195,12 +195,22 @@ impl App {
             &report.record.report.title,
             &payload.data,
         );
+        // The reporter can answer by replying: the token threads the answer to the report.
+        let reply_token = match payload.user {
+            None => Some(self.email_reply_token(number).await?),
+            Some(_) => None,
+        };
+        let subject = match &reply_token {
+            Some(token) => crate::email_intake::tag_subject(&subject, number, token),
+            None => subject,
+        };
         let email = Email {
             to,
             subject,
             text,
             message_id: format!("<report-{}.{}@lapor>", number.0, job.id),
             language: payload.lang,
+            reply_token,
         };
         mailer.send(&email).await.map_err(AppError::Mail)
     }

@@ -18,6 +18,9 @@ pub struct Email {
     /// `<report-N.K@lapor>`: replies can be threaded to the report later.
     pub message_id: String,
     pub language: Language,
+    /// The report's reply token, on e-mails to its reporter: the mailer adds it to the
+    /// Reply-To address (`lapor+TOKEN@…`) so an answer comes back to the report.
+    pub reply_token: Option<String>,
 }
 
 impl std::fmt::Debug for Email {

@@ -45,6 +45,9 @@ struct Inner {
     transport: Mutex<Option<AsyncSmtpTransport<Tokio1Executor>>>,
     from: Mailbox,
     timeout: Duration,
+    /// The intake mailbox, split at the `@`: reporters' e-mails get
+    /// `Reply-To: local+TOKEN@domain`, so that their answers come back threaded.
+    reply_address: Option<(String, String)>,
 }
 
 impl SmtpMailer {
@@ -75,7 +78,34 @@ impl SmtpMailer {
                 transport: Mutex::new(None),
                 from,
                 timeout: config.timeout,
+                reply_address: None,
             }),
+        })
+    }
+
+    /// Answers to reporters' e-mails go to `address` (the mailbox `lapor ingest-email` or
+    /// `lapor poll-imap` reads), plus-addressed with the report's reply token.
+    ///
+    /// # Errors
+    /// [`SmtpError::InvalidConfig`] when `address` is not one plain address.
+    pub fn with_reply_address(self, address: &str) -> Result<Self, SmtpError> {
+        let parsed: Address = address.trim().parse().map_err(|e| {
+            SmtpError::InvalidConfig(format!("reply address is not one e-mail address ({e})"))
+        })?;
+        if parsed.user().contains('+') {
+            return Err(SmtpError::InvalidConfig(
+                "reply address must not contain `+`: the reply token is added after it".to_owned(),
+            ));
+        }
+        let inner = Inner {
+            builder: self.inner.builder.clone(),
+            transport: Mutex::new(None),
+            from: self.inner.from.clone(),
+            timeout: self.inner.timeout,
+            reply_address: Some((parsed.user().to_owned(), parsed.domain().to_owned())),
+        };
+        Ok(SmtpMailer {
+            inner: Arc::new(inner),
         })
     }
 
@@ -83,7 +113,16 @@ impl SmtpMailer {
     /// connection refused, timeout and 4xx replies can; 5xx replies, a bad address and TLS or
     /// authentication problems cannot. Logs only the Message-ID, never the recipient or text.
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), SmtpError> {
-        let (message, message_id) = self.build(mail)?;
+        self.send_with_reply_to(mail, None).await
+    }
+
+    /// [`SmtpMailer::send`] with a `Reply-To` address.
+    async fn send_with_reply_to(
+        &self,
+        mail: &OutgoingMail,
+        reply_to: Option<&str>,
+    ) -> Result<(), SmtpError> {
+        let (message, message_id) = self.build(mail, reply_to)?;
         let transport = self.transport();
         let result = tokio::time::timeout(self.inner.timeout, transport.send(message)).await;
         let error = match result {
@@ -108,7 +147,11 @@ impl SmtpMailer {
 
     /// Builds the message before any connection, so that a bad address costs no round trip.
     /// Returns it with its Message-ID, for the log.
-    fn build(&self, mail: &OutgoingMail) -> Result<(Message, String), SmtpError> {
+    fn build(
+        &self,
+        mail: &OutgoingMail,
+        reply_to: Option<&str>,
+    ) -> Result<(Message, String), SmtpError> {
         // A bare address, parsed strictly: lettre's mailbox parser would quietly drop anything
         // after the first address. The error names the problem, never the address.
         let to: Address =
@@ -127,7 +170,16 @@ impl SmtpMailer {
             // lettre adds MIME-Version only to multipart messages, and without it a strict
             // reader may ignore the charset and the transfer encoding.
             .header(MIME_VERSION_1_0)
-            .header(ContentType::TEXT_PLAIN);
+            .header(ContentType::TEXT_PLAIN)
+            // RFC 3834: out-of-office responders must not answer, and our intake knows its own
+            // mail when a relay sends it back.
+            .header(AutoSubmitted);
+        if let Some(reply_to) = reply_to {
+            let address: Address = reply_to.parse().map_err(|e| {
+                SmtpError::Permanent(format!("Reply-To is not one e-mail address ({e})"))
+            })?;
+            builder = builder.reply_to(Mailbox::new(None, address));
+        }
         builder = match &mail.message_id {
             Some(id) => builder.message_id(Some(message_id(id, "Message-ID")?)),
             None => builder.message_id(None),
@@ -307,6 +359,24 @@ impl Header for ContentLanguage {
     }
 }
 
+/// `Auto-Submitted: auto-generated` (RFC 3834), which lettre does not define.
+#[derive(Debug, Clone, Copy)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
+}
+
 /// The seam the use cases send through: the outbox worker hands over a rendered e-mail and
 /// learns whether a retry can help.
 impl lapor_app::notify::Mailer for SmtpMailer {
@@ -325,13 +395,21 @@ impl lapor_app::notify::Mailer for SmtpMailer {
                 in_reply_to: None,
                 language: Some(email.language.code().to_owned()),
             };
-            SmtpMailer::send(self, &mail).await.map_err(|e| {
-                if e.is_transient() {
-                    lapor_app::notify::MailError::Transient(e.to_string())
-                } else {
-                    lapor_app::notify::MailError::Permanent(e.to_string())
-                }
-            })
+            let reply_to = self
+                .inner
+                .reply_address
+                .as_ref()
+                .zip(email.reply_token.as_deref())
+                .map(|((local, domain), token)| format!("{local}+{token}@{domain}"));
+            self.send_with_reply_to(&mail, reply_to.as_deref())
+                .await
+                .map_err(|e| {
+                    if e.is_transient() {
+                        lapor_app::notify::MailError::Transient(e.to_string())
+                    } else {
+                        lapor_app::notify::MailError::Permanent(e.to_string())
+                    }
+                })
         })
     }
 }
@@ -384,7 +462,7 @@ mod tests {
             text: "isi".to_owned(),
             ..OutgoingMail::default()
         };
-        let (message, _) = mailer().build(&mail).expect("builds");
+        let (message, _) = mailer().build(&mail, None).expect("builds");
         let raw = String::from_utf8(message.formatted()).expect("utf-8");
         assert!(!raw.contains("\r\nBcc:"), "{raw}");
         assert!(
@@ -397,12 +475,41 @@ mod tests {
     }
 
     #[test]
+    fn reply_to_and_auto_submitted_are_set() {
+        let mail = OutgoingMail {
+            to: "warga@example.id".to_owned(),
+            ..OutgoingMail::default()
+        };
+        let (message, _) = mailer()
+            .build(&mail, Some("lapor+0000042-00112233445566aa@lapor.example"))
+            .expect("builds");
+        let raw = String::from_utf8(message.formatted()).expect("utf-8");
+        assert!(
+            raw.contains("\r\nReply-To: lapor+0000042-00112233445566aa@lapor.example\r\n"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("\r\nAuto-Submitted: auto-generated\r\n"),
+            "{raw}"
+        );
+        assert!(mailer().build(&mail, Some("a@b, c@d")).is_err());
+    }
+
+    #[test]
+    fn reply_addresses_must_be_plain() {
+        assert!(mailer().with_reply_address("lapor@lapor.example").is_ok());
+        for bad in ["", "lapor", "lapor+x@lapor.example", "a@b, c@d"] {
+            assert!(mailer().with_reply_address(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn generated_message_id_is_reported() {
         let mail = OutgoingMail {
             to: "warga@example.id".to_owned(),
             ..OutgoingMail::default()
         };
-        let (_, id) = mailer().build(&mail).expect("builds");
+        let (_, id) = mailer().build(&mail, None).expect("builds");
         assert!(
             id.starts_with('<') && id.ends_with('>') && id.contains('@'),
             "{id}"
