@@ -36,6 +36,10 @@ struct Cli {
         default_value = "Lapor <noreply@lapor.localhost>"
     )]
     mail_from: String,
+    /// The intake address (the mailbox `ingest-email` or `poll-imap` reads): reporters'
+    /// e-mails get `Reply-To: local+TOKEN@domain`, so their answers thread to the report.
+    #[arg(long, global = true, env = "LAPOR_MAIL_REPLY_TO")]
+    mail_reply_to: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -109,6 +113,21 @@ enum Command {
     Apikey {
         #[command(subcommand)]
         command: ApikeyCommand,
+    },
+    /// Take one e-mail from standard input, as an MTA pipe (`|lapor ingest-email`): a new
+    /// report, a reporter's answer, or recorded and ignored (auto-replies, bounces). Exit 0
+    /// when stored or ignored, 75 (EX_TEMPFAIL: the MTA retries) when the database fails,
+    /// 65 (EX_DATAERR) when the input is not an e-mail.
+    IngestEmail,
+    /// Fetch new e-mails from an IMAP mailbox into the intake, remembering the last UID.
+    PollImap {
+        /// `imaps://user:pass@host/INBOX` (`?ca=/path/ca.pem` for a private CA), or
+        /// `imap://user:pass@127.0.0.1/INBOX` on this machine.
+        #[arg(long, env = "LAPOR_IMAP_URL")]
+        imap_url: String,
+        /// Poll every this many seconds until stopped (default: once).
+        #[arg(long)]
+        every: Option<u64>,
     },
     /// The delivery log of webhooks and SMS, newest first.
     Deliveries {
@@ -281,7 +300,13 @@ fn gateways(cli: &Cli) -> anyhow::Result<lapor_app::outbound::Gateways> {
         Some(url) => {
             let config =
                 lapor_smtp::SmtpConfig::from_url(url, &cli.mail_from).context("bad --smtp-url")?;
-            Arc::new(lapor_smtp::SmtpMailer::new(config).context("bad mail settings")?)
+            let mailer = lapor_smtp::SmtpMailer::new(config).context("bad mail settings")?;
+            Arc::new(match cli.mail_reply_to.as_deref() {
+                Some(address) => mailer
+                    .with_reply_address(address)
+                    .context("bad --mail-reply-to")?,
+                None => mailer,
+            })
         }
         None => Arc::new(lapor_app::notify::NoMail),
     };
@@ -550,8 +575,103 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
         }
+        Command::IngestEmail => std::process::exit(ingest_email(&cli.database).await),
+        Command::PollImap { imap_url, every } => {
+            let config = lapor_email::imap::ImapConfig::from_url(&imap_url)
+                .map_err(anyhow::Error::msg)
+                .context("bad --imap-url")?;
+            let app = open(&cli.database).await?;
+            let result = poll_imap(&app, &config, every).await;
+            app.close().await;
+            result?;
+        }
     }
     Ok(())
+}
+
+/// sysexits.h: what an MTA understands from a delivery program.
+const EX_DATAERR: i32 = 65;
+const EX_TEMPFAIL: i32 = 75;
+
+/// `lapor ingest-email`: one message from stdin. Prints what became of it, never who sent
+/// it or what it says.
+async fn ingest_email(database: &str) -> i32 {
+    use lapor_app::EmailOutcome;
+    let mut raw = Vec::new();
+    let limit = u64::from(lapor_email::imap::MAX_MESSAGE_BYTES);
+    if let Err(e) = std::io::stdin().take(limit + 1).read_to_end(&mut raw) {
+        eprintln!("tidak dapat membaca pesan (cannot read the message): {e}");
+        return EX_TEMPFAIL;
+    }
+    if raw.len() as u64 > limit {
+        eprintln!("pesan terlalu besar (message larger than {limit} bytes)");
+        return EX_DATAERR;
+    }
+    let mail = match lapor_email::parse(&raw) {
+        Ok(mail) => mail,
+        Err(e) => {
+            eprintln!("{e}");
+            return EX_DATAERR;
+        }
+    };
+    let app = match open(database).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return EX_TEMPFAIL;
+        }
+    };
+    let outcome = app.receive_email(mail.into()).await;
+    app.close().await;
+    match outcome {
+        Ok(EmailOutcome::Filed(number)) => println!("stored: new report {number}"),
+        Ok(EmailOutcome::Answered(number)) => println!("stored: answer on report {number}"),
+        Ok(EmailOutcome::Ignored(why)) => println!("recorded, ignored: {}", why.code()),
+        Ok(EmailOutcome::AlreadyReceived(_)) => println!("already received: nothing new"),
+        Err(e) => {
+            eprintln!("pesan belum tersimpan, coba lagi nanti (not stored, try again later): {e}");
+            return EX_TEMPFAIL;
+        }
+    }
+    0
+}
+
+/// `lapor poll-imap`: once, or every `every` seconds until stopped (then a failed poll is
+/// logged and tried again at the next round).
+async fn poll_imap(
+    app: &App,
+    config: &lapor_email::imap::ImapConfig,
+    every: Option<u64>,
+) -> anyhow::Result<()> {
+    let Some(every) = every else {
+        let polled = lapor_email::poll_mailbox(app, config)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!(
+            "IMAP: {} message(s) taken, {} skipped",
+            polled.handled, polled.skipped
+        );
+        return Ok(());
+    };
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        match lapor_email::poll_mailbox(app, config).await {
+            Ok(polled) if polled.handled + polled.skipped > 0 => {
+                tracing::info!(
+                    taken = polled.handled,
+                    skipped = polled.skipped,
+                    "IMAP poll"
+                );
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "IMAP poll failed; trying again later"),
+        }
+        tokio::select! {
+            () = &mut stop => return Ok(()),
+            () = tokio::time::sleep(std::time::Duration::from_secs(every.max(1))) => {}
+        }
+    }
 }
 
 async fn apikey(app: &App, command: ApikeyCommand) -> anyhow::Result<()> {
