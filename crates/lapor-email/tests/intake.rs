@@ -432,3 +432,67 @@ async fn what_cannot_be_a_report_is_recorded_and_a_flood_is_cut_off() {
         EmailOutcome::Ignored(IgnoredEmail::RateLimited)
     );
 }
+
+/// The whole round through a real SMTP server: the reporter's client answers our e-mail
+/// to its Reply-To address, with a subject and headers of its own, and the answer threads.
+#[tokio::test]
+async fn an_answer_to_the_reply_to_address_of_a_real_email_threads() {
+    let Some(server) = lapor_smtp::testing::SmtpServer::start() else {
+        return;
+    };
+    let (w, _) = world().await;
+    let number = filed(&w.app, &fixture("gmail_alternative.eml")).await;
+    w.act(
+        &w.nasional,
+        number,
+        Command::RequestInformation {
+            question: "Di kelurahan mana tepatnya?".into(),
+        },
+    )
+    .await;
+    let config =
+        lapor_smtp::SmtpConfig::from_url(&server.url(), "Lapor <noreply@lapor.go.id>").unwrap();
+    let mailer = lapor_smtp::SmtpMailer::new(config)
+        .unwrap()
+        .with_reply_address("lapor@lapor.go.id")
+        .unwrap();
+    w.app
+        .run_jobs("test", &Gateways::mail_only(Arc::new(mailer)), 100)
+        .await
+        .unwrap();
+    let question = server
+        .wait_for(2)
+        .into_iter()
+        .rfind(|m| m.envelope_to == ["budi.santoso@gmail.com"])
+        .unwrap();
+    let token = w.app.email_reply_token(number).await.unwrap();
+    let reply_to = format!("lapor+{token}@lapor.go.id");
+    assert!(
+        question.raw.contains(&format!("Reply-To: {reply_to}\r\n")),
+        "{}",
+        question.raw
+    );
+
+    // Our own e-mail coming back (a forwarding loop) is a robot's, not a report.
+    assert_eq!(
+        take(&w.app, question.raw.as_bytes()).await,
+        EmailOutcome::Ignored(IgnoredEmail::Automated)
+    );
+
+    // The client keeps only the Reply-To address: no tag in the subject, no In-Reply-To.
+    let answer = format!(
+        "From: Budi Santoso <budi.santoso@gmail.com>\r\nTo: {reply_to}\r\n\
+         Subject: Balasan\r\nMessage-ID: <jawaban-1@mail.gmail.com>\r\n\
+         Date: Tue, 3 Nov 2026 08:00:00 +0700\r\n\r\n\
+         Kelurahan Citarum, tepat di depan SDN 3.\r\n\r\n\
+         > {}\r\n",
+        question.text.lines().next().unwrap()
+    );
+    assert_eq!(
+        take(&w.app, answer.as_bytes()).await,
+        EmailOutcome::Answered(number)
+    );
+    assert!(w.events(number).await.iter().any(|e| matches!(e,
+        EventKind::Transition { action: Action::SupplyInformation, reason: Some(r), .. }
+            if r == "Kelurahan Citarum, tepat di depan SDN 3.")));
+}
