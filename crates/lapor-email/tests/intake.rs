@@ -67,11 +67,11 @@ impl Outbox {
     }
 }
 
-async fn world() -> (World, String) {
+async fn world() -> World {
     let (db, url) = TestDatabase::new().await;
     let clock = Arc::new(FixedClock::new(wib(2026, 11, 2, 9, 0)));
     let app = App::open(&url, clock.clone(), &mut ()).await.unwrap();
-    (world_on(app, clock, db).await, url)
+    world_on(app, clock, db).await
 }
 
 async fn take(app: &App, raw: &[u8]) -> EmailOutcome {
@@ -107,37 +107,9 @@ async fn national_queue(w: &World) -> Vec<(ReportNumber, Channel)> {
         .collect()
 }
 
-/// Files stored with a report at intake.
-async fn report_files(url: &str, number: ReportNumber) -> Vec<(String, String, i64)> {
-    use sqlx::{Connection, Row};
-    let sql = "SELECT f.file_name, f.content_type, f.size_bytes FROM report_files f \
-               WHERE f.report_id = $1 ORDER BY f.id";
-    if url.starts_with("sqlite:") {
-        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
-        sqlx::query(sql)
-            .bind(number.0)
-            .fetch_all(&mut c)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect()
-    } else {
-        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-        sqlx::query(sql)
-            .bind(number.0)
-            .fetch_all(&mut c)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect()
-    }
-}
-
 #[tokio::test]
 async fn a_new_report_appears_once_in_the_national_queue_and_the_reporter_gets_a_receipt() {
-    let (w, url) = world().await;
+    let w = world().await;
     let outbox = Outbox::default();
     let before = national_queue(&w).await.len();
 
@@ -193,33 +165,30 @@ async fn a_new_report_appears_once_in_the_national_queue_and_the_reporter_gets_a
     );
     assert_eq!(w.app.email_reply_token(number).await.unwrap(), token);
 
-    // A webmail message with a photo: the photo is kept with the report.
+    // A webmail message with a photo: the officer sees and can open it.
     let number = filed(&w.app, &fixture("yahoo_base64_jpeg.eml")).await;
+    let files = w.app.case(&w.nasional, number).await.unwrap().files;
+    assert_eq!(files.len(), 1);
     assert_eq!(
-        report_files(&url, number).await,
-        vec![(
-            "foto-tps-pasar-minggu.jpg".to_owned(),
-            "image/jpeg".to_owned(),
-            i64::try_from(fixture_jpeg_len()).unwrap()
-        )]
+        (files[0].file_name.as_str(), files[0].content_type.as_str()),
+        ("foto-tps-pasar-minggu.jpg", "image/jpeg")
     );
+    let photo = w
+        .app
+        .report_file_for_officer(&w.nasional, files[0].id)
+        .await
+        .unwrap();
+    let sent = lapor_email::parse(&fixture("yahoo_base64_jpeg.eml")).unwrap();
+    assert_eq!(photo.data, sent.attachments[0].bytes);
     // Outlook's Latin-1 arrives as written.
     let number = filed(&w.app, &fixture("outlook_qp_latin1.eml")).await;
     let case = w.app.case(&w.nasional, number).await.unwrap();
     assert!(case.report.record.report.body.contains("André Pérez"));
 }
 
-fn fixture_jpeg_len() -> usize {
-    lapor_email::parse(&fixture("yahoo_base64_jpeg.eml"))
-        .unwrap()
-        .attachments[0]
-        .bytes
-        .len()
-}
-
 #[tokio::test]
 async fn a_reply_with_the_token_becomes_the_reporters_answer() {
-    let (w, _) = world().await;
+    let w = world().await;
     let outbox = Outbox::default();
     let number = filed(&w.app, &fixture("gmail_alternative.eml")).await;
     w.verify_to(number, "pemkot-palangkaraya").await;
@@ -296,7 +265,7 @@ async fn a_reply_with_the_token_becomes_the_reporters_answer() {
 
 #[tokio::test]
 async fn answering_the_admins_question_by_email_even_from_another_address() {
-    let (w, _) = world().await;
+    let w = world().await;
     let number = filed(&w.app, &fixture("gmail_alternative.eml")).await;
     w.act(
         &w.nasional,
@@ -361,7 +330,7 @@ async fn answering_the_admins_question_by_email_even_from_another_address() {
 
 #[tokio::test]
 async fn auto_replies_and_bounces_create_nothing_and_send_nothing() {
-    let (w, _) = world().await;
+    let w = world().await;
     let outbox = Outbox::default();
     let number = filed(&w.app, &fixture("gmail_alternative.eml")).await;
     outbox.run(&w.app).await;
@@ -391,7 +360,7 @@ async fn auto_replies_and_bounces_create_nothing_and_send_nothing() {
 
 #[tokio::test]
 async fn what_cannot_be_a_report_is_recorded_and_a_flood_is_cut_off() {
-    let (w, _) = world().await;
+    let w = world().await;
     let short = b"From: Ani <ani@example.id>\nTo: lapor@lapor.go.id\nSubject: Tolong\n\
                   Message-ID: <pendek@example.id>\n\nTolong!\n";
     assert_eq!(
@@ -440,7 +409,7 @@ async fn an_answer_to_the_reply_to_address_of_a_real_email_threads() {
     let Some(server) = lapor_smtp::testing::SmtpServer::start() else {
         return;
     };
-    let (w, _) = world().await;
+    let w = world().await;
     let number = filed(&w.app, &fixture("gmail_alternative.eml")).await;
     w.act(
         &w.nasional,
