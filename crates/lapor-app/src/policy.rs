@@ -113,6 +113,10 @@ impl Policy {
         let mut limits = Limits::default();
         let mut cuti = true;
         for (key, value) in db.settings().await? {
+            // Channel state shares the table (the e-mail reply secret, IMAP positions).
+            if key.starts_with("email.") {
+                continue;
+            }
             // A bad stored value must not stop the service: keep the default and say so.
             if apply_setting(&mut limits, &mut cuti, &key, &value).is_err() {
                 tracing::warn!(key, "ignoring an invalid setting");
