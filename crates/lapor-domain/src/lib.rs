@@ -10,6 +10,7 @@ pub mod event;
 pub mod privacy;
 pub mod region;
 pub mod report;
+pub mod sms;
 pub mod status;
 pub mod tracking;
 pub mod user;
