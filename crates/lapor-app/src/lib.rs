@@ -21,6 +21,7 @@ pub mod outbound;
 mod performance;
 mod policy;
 mod reports;
+mod sms_intake;
 mod workflow;
 
 pub use accounts::{SESSION_DAYS, Session, generate_password};
@@ -33,6 +34,7 @@ pub use jobs::{RunSummary, SWEEP_EVERY, SweepSummary};
 pub use performance::Performance;
 pub use policy::{AgencyInfo, NATIONAL, Policy, SETTINGS};
 pub use reports::{CategoryView, PublicReport, Receipt, Submission};
+pub use sms_intake::InboundSms;
 pub use workflow::{
     Case, Command, DeadlineView, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Officer, Refusal,
     ReporterCase, ReporterCommand, ReporterKey, ReporterOptions, ReporterView, Upload,

@@ -40,6 +40,22 @@ struct Cli {
     /// e-mails get `Reply-To: local+TOKEN@domain`, so their answers thread to the report.
     #[arg(long, global = true, env = "LAPOR_MAIL_REPLY_TO")]
     mail_reply_to: Option<String>,
+    /// Kannel's sendsms interface for SMS to reporters who wrote by SMS:
+    /// `http://USER:PASS@host:13013/?from=1708&dlr_base=http://lapor:8080/kannel/dlr`
+    /// (`dlr_base`: where Kannel reaches Lapor for delivery reports). Without it SMS are
+    /// logged as not sent.
+    #[arg(long, global = true, env = "LAPOR_KANNEL_URL", hide_env_values = true)]
+    kannel_url: Option<String>,
+    /// Secret shared with Kannel: required on its requests to `/kannel/sms` and `/kannel/dlr`
+    /// (at least 32 characters of A-Z a-z 0-9 . _ ~ -, e.g. `openssl rand -hex 32`). Without
+    /// it the SMS endpoints are off.
+    #[arg(
+        long,
+        global = true,
+        env = "LAPOR_KANNEL_SECRET",
+        hide_env_values = true
+    )]
+    kannel_secret: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -310,11 +326,28 @@ fn gateways(cli: &Cli) -> anyhow::Result<lapor_app::outbound::Gateways> {
         }
         None => Arc::new(lapor_app::notify::NoMail),
     };
+    let sms: Arc<dyn lapor_app::outbound::SmsSender> = match cli.kannel_url.as_deref() {
+        Some(url) => {
+            let config = lapor_kannel::KannelConfig::from_url(url, kannel_secret(cli)?)
+                .context("bad --kannel-url")?;
+            Arc::new(lapor_kannel::KannelSender::new(config).context("bad SMS settings")?)
+        }
+        None => Arc::new(lapor_app::outbound::NoSms),
+    };
     Ok(lapor_app::outbound::Gateways {
         mail,
-        sms: Arc::new(lapor_app::outbound::NoSms),
+        sms,
         webhooks: Arc::new(lapor_http::HttpWebhooks::new().context("cannot set up HTTPS")?),
     })
+}
+
+/// The Kannel secret, checked; `None` when not set.
+fn kannel_secret(cli: &Cli) -> anyhow::Result<Option<&str>> {
+    let secret = cli.kannel_secret.as_deref().filter(|s| !s.is_empty());
+    if let Some(secret) = secret {
+        lapor_kannel::check_secret(secret).context("bad --kannel-secret")?;
+    }
+    Ok(secret)
 }
 
 /// A name for this process in job claims.
@@ -346,6 +379,10 @@ async fn main() -> anyhow::Result<()> {
     let mut outbox = matches!(cli.command, Command::Serve { .. } | Command::Worker)
         .then(|| gateways(&cli))
         .transpose()?;
+    let sms_secret = match cli.command {
+        Command::Serve { .. } => kannel_secret(&cli)?.map(str::to_owned),
+        _ => None,
+    };
     match cli.command {
         Command::Serve {
             bind,
@@ -396,6 +433,7 @@ async fn main() -> anyhow::Result<()> {
                         jurisdiction_id: open311_jurisdiction,
                         require_jurisdiction: open311_require_jurisdiction,
                     },
+                    kannel_secret: sms_secret,
                 },
                 shutdown_signal(),
             )

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::status::Status;
 use crate::tracking::TrackingCode;
 
 /// What a citizen asked for in one SMS.
@@ -418,6 +419,22 @@ pub mod reply {
         with_excerpt("Laporan belum dapat diterima:", reason)
     }
 
+    /// An answer shorter than the officers accept.
+    #[must_use]
+    pub fn answer_too_short(min_chars: usize) -> String {
+        fit_reply(&format!(
+            "Tanggapan terlalu singkat (min. {min_chars} huruf). Kirim: BALAS <kode> <isi tanggapan>"
+        ))
+    }
+
+    /// A sender that is no Indonesian mobile number: no report can be filed or answered.
+    #[must_use]
+    pub fn foreign_number() -> String {
+        fit_reply(
+            "Maaf, SMS LAPOR! hanya melayani nomor seluler Indonesia. Silakan lapor lewat situs web.",
+        )
+    }
+
     /// `CEK`/`BALAS` with a code that is malformed or belongs to no report of this number.
     #[must_use]
     pub fn unknown_code() -> String {
@@ -464,6 +481,23 @@ pub mod reply {
     #[must_use]
     pub fn try_later() -> String {
         fit_reply("Maaf, layanan sedang gangguan. Silakan kirim ulang SMS Anda nanti.")
+    }
+}
+
+/// The status as an SMS names it (short, Indonesian, GSM-7).
+#[must_use]
+pub fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Unverified => "Belum terverifikasi",
+        Status::Pending => "Tunda, menunggu informasi dari Anda",
+        Status::Routed => "Diteruskan ke instansi",
+        Status::Disposed => "Didisposisikan ke unit",
+        Status::FollowedUp => "Ditindaklanjuti",
+        Status::AwaitingReporter => "Menunggu tanggapan Anda",
+        Status::Closed => "Selesai",
+        Status::Returned => "Dikembalikan (bukan wewenang instansi)",
+        Status::Archived => "Diarsipkan",
+        Status::EscalatedOmbudsman => "Dilimpahkan ke Ombudsman",
     }
 }
 
@@ -693,7 +727,15 @@ mod tests {
             reply::rate_limited(3_600),
             reply::too_long(),
             reply::try_later(),
-        ] {
+            reply::answer_too_short(5),
+            reply::foreign_number(),
+        ]
+        .into_iter()
+        .chain(
+            Status::ALL
+                .into_iter()
+                .map(|s| reply::status(number, status_name(s), Some(&huge))),
+        ) {
             assert!(is_gsm7(&text), "{text}");
             assert!(units(&text) <= SINGLE_SMS, "{} units: {text}", units(&text));
         }

@@ -1,25 +1,8 @@
-//! The one error type of the crate, sorted by what the caller can do about it.
+//! Why a Kannel configuration cannot be used. (Sending fails with the outbox's own
+//! [`lapor_app::outbound::DeliveryError`], which says whether a retry can help.)
 
-/// Why an SMS could not be handed to Kannel, or a sender not configured.
-///
-/// Messages never contain the phone number, the text or a password: they end up in logs and
-/// in a job's last error.
+/// An unusable Kannel URL or secret. The message never quotes the URL or the secret: it ends
+/// up in logs and on the console.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum KannelError {
-    /// The Kannel URL or secret is unusable; fix the configuration.
-    #[error("invalid Kannel configuration: {0}")]
-    InvalidConfig(String),
-    /// Retrying later can help: Kannel unreachable, timeout, 503.
-    #[error("temporary Kannel failure: {0}")]
-    Transient(String),
-    /// Retrying the same SMS will fail again: 4xx (credentials, number).
-    #[error("permanent Kannel failure: {0}")]
-    Permanent(String),
-}
-
-impl KannelError {
-    /// Whether a retry queue should try this SMS again later.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, KannelError::Transient(_))
-    }
-}
+#[error("invalid Kannel configuration: {0}")]
+pub struct ConfigError(pub String);

@@ -1,16 +1,14 @@
 //! Sending one SMS through Kannel's `sendsms` HTTP interface.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use lapor_app::outbound::{DeliveryError, OutgoingSms, SmsSender};
 use lapor_domain::sms::is_gsm7;
 use url::Url;
 
-use crate::{KannelConfig, KannelError};
+use crate::{ConfigError, KannelConfig};
 
 /// Every delivery event Kannel knows: 1 delivered to the phone, 2 not delivered, 4 queued on
 /// the SMSC, 8 accepted by the SMSC, 16 rejected by the SMSC.
@@ -20,58 +18,50 @@ const DLR_MASK: &str = "31";
 #[derive(Clone)]
 pub struct KannelSender {
     config: Arc<KannelConfig>,
-    client: Client<HttpConnector, Empty<Bytes>>,
+    client: reqwest::Client,
 }
 
 impl KannelSender {
-    pub fn new(config: KannelConfig) -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(config.timeout));
-        let client = Client::builder(TokioExecutor::new()).build(connector);
-        KannelSender {
+    /// # Errors
+    /// When the HTTP client (its TLS stack) cannot be set up.
+    pub fn new(config: KannelConfig) -> Result<Self, ConfigError> {
+        // As in lapor-http: reqwest is built without a rustls provider; ring is the one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Lapor/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ConfigError(format!("HTTP client: {e}")))?;
+        Ok(KannelSender {
             config: Arc::new(config),
             client,
-        }
-    }
-
-    pub fn config(&self) -> &KannelConfig {
-        &self.config
+        })
     }
 
     /// Hands one SMS to Kannel. `job` is the outbox job it belongs to: when delivery reports
     /// are configured, Kannel calls back with it. `202 0: Accepted` and `202 3: Queued` are
     /// success; 503, other 5xx, a timeout or a refused connection are worth a retry; 4xx
     /// (bad credentials, bad number) is not. Logs neither the number nor the text.
-    pub async fn send(&self, to: &str, text: &str, job: Option<i64>) -> Result<(), KannelError> {
+    ///
+    /// # Errors
+    /// [`DeliveryError::Transient`] or [`DeliveryError::Permanent`], never quoting the number,
+    /// the text or the password.
+    pub async fn send(&self, to: &str, text: &str, job: Option<i64>) -> Result<(), DeliveryError> {
         let url = self.sendsms_url(to, text, job);
-        let uri: hyper::Uri = url
-            .as_str()
-            .parse()
-            .map_err(|_| KannelError::InvalidConfig("sendsms URL is not a valid URI".to_owned()))?;
-        let attempt = async {
-            let response = self
-                .client
-                .get(uri)
-                .await
-                .map_err(|e| KannelError::Transient(format!("Kannel unreachable ({e})")))?;
-            let status = response.status();
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            Ok::<_, KannelError>((status, body))
+        let result = match self.client.get(url).send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let body = response.text().await.unwrap_or_default();
+                classify(status, &body)
+            }
+            // The error's URL holds the password, number and text: never shown.
+            Err(e) => Err(DeliveryError::Transient(format!(
+                "Kannel unreachable ({})",
+                e.without_url()
+            ))),
         };
-        let result = tokio::time::timeout(self.config.timeout, attempt)
-            .await
-            .unwrap_or_else(|_| {
-                Err(KannelError::Transient(format!(
-                    "Kannel did not answer within {} s",
-                    self.config.timeout.as_secs()
-                )))
-            })
-            .and_then(|(status, body)| classify(status.as_u16(), &body));
         match &result {
             Ok(()) => tracing::info!(job, "SMS handed to Kannel"),
             Err(error) => tracing::warn!(job, %error, "SMS not handed to Kannel"),
@@ -127,9 +117,8 @@ impl KannelSender {
 
 /// Sorts Kannel's answer. Its error texts are fixed strings ("Authorization failed for
 /// sendsms", "Missing receiver number, rejected"), safe to keep in a job's last error.
-fn classify(status: u16, body: &[u8]) -> Result<(), KannelError> {
-    let text = String::from_utf8_lossy(body);
-    let first_line: String = text
+fn classify(status: u16, body: &str) -> Result<(), DeliveryError> {
+    let first_line: String = body
         .lines()
         .next()
         .unwrap_or_default()
@@ -138,12 +127,26 @@ fn classify(status: u16, body: &[u8]) -> Result<(), KannelError> {
         .collect();
     match status {
         200..=299 => Ok(()),
-        400..=499 => Err(KannelError::Permanent(format!(
+        400..=499 => Err(DeliveryError::Permanent(format!(
             "Kannel refused the SMS ({status}: {first_line})"
         ))),
-        _ => Err(KannelError::Transient(format!(
+        _ => Err(DeliveryError::Transient(format!(
             "Kannel could not take the SMS now ({status}: {first_line})"
         ))),
+    }
+}
+
+impl SmsSender for KannelSender {
+    fn send<'a>(
+        &'a self,
+        sms: &'a OutgoingSms,
+    ) -> Pin<Box<dyn Future<Output = Result<(), DeliveryError>> + Send + 'a>> {
+        Box::pin(KannelSender::send(
+            self,
+            &sms.to,
+            &sms.text,
+            Some(sms.job_id),
+        ))
     }
 }
 
@@ -156,7 +159,7 @@ mod tests {
     const SECRET: &str = "s3cret-0123456789abcdef0123456789";
 
     fn sender(url: &str) -> KannelSender {
-        KannelSender::new(KannelConfig::from_url(url, Some(SECRET)).unwrap())
+        KannelSender::new(KannelConfig::from_url(url, Some(SECRET)).unwrap()).unwrap()
     }
 
     fn param(url: &Url, key: &str) -> Option<String> {
@@ -205,19 +208,19 @@ mod tests {
 
     #[test]
     fn kannel_answers_are_sorted_into_retry_or_not() {
-        assert_eq!(classify(202, b"0: Accepted for delivery"), Ok(()));
-        assert_eq!(classify(202, b"3: Queued for later delivery"), Ok(()));
+        assert_eq!(classify(202, "0: Accepted for delivery"), Ok(()));
+        assert_eq!(classify(202, "3: Queued for later delivery"), Ok(()));
         assert!(matches!(
-            classify(503, b"Temporal failure, try again later."),
-            Err(KannelError::Transient(_))
+            classify(503, "Temporal failure, try again later."),
+            Err(DeliveryError::Transient(_))
         ));
         assert!(matches!(
-            classify(403, b"Authorization failed for sendsms"),
-            Err(KannelError::Permanent(e)) if e.contains("Authorization failed")
+            classify(403, "Authorization failed for sendsms"),
+            Err(DeliveryError::Permanent(e)) if e.contains("Authorization failed")
         ));
         assert!(matches!(
-            classify(400, b"Missing receiver number, rejected"),
-            Err(KannelError::Permanent(_))
+            classify(400, "Missing receiver number, rejected"),
+            Err(DeliveryError::Permanent(_))
         ));
     }
 }

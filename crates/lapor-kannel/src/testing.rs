@@ -139,10 +139,6 @@ impl Kannel {
         url
     }
 
-    pub fn sendsms_port(&self) -> u16 {
-        self.sendsms_port
-    }
-
     /// The phone `from` sends `text` to `to` and waits for the first SMS back: the reply Kannel
     /// made from Lapor's answer. Text that is not printable ASCII goes as UCS-2, as a phone
     /// would send it. Panics, with Kannel's logs, when no reply comes.

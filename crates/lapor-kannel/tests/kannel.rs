@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
+use lapor_app::outbound::DeliveryError;
 use lapor_kannel::testing::{Kannel, SHORT_CODE};
-use lapor_kannel::{KannelConfig, KannelError, KannelSender};
+use lapor_kannel::{KannelConfig, KannelSender};
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
@@ -146,7 +147,7 @@ async fn sendsms_reaches_the_phone_and_delivery_is_reported_with_the_job() {
         Some(SECRET),
     )
     .unwrap();
-    let sender = KannelSender::new(config);
+    let sender = KannelSender::new(config).unwrap();
     // No phone on the line yet: Kannel queues, and that is success too.
     sender
         .send(
@@ -195,12 +196,12 @@ async fn wrong_credentials_are_permanent() {
     let url = kannel
         .sendsms_url(None)
         .replace(lapor_kannel::testing::SENDSMS_PASSWORD, "salah");
-    let sender = KannelSender::new(KannelConfig::from_url(&url, None).unwrap());
+    let sender = KannelSender::new(KannelConfig::from_url(&url, None).unwrap()).unwrap();
     let error = sender
         .send("+6281234567890", "x", Some(1))
         .await
         .unwrap_err();
-    assert!(matches!(error, KannelError::Permanent(_)), "{error}");
+    assert!(matches!(error, DeliveryError::Permanent(_)), "{error}");
     assert!(!error.to_string().contains("6281234567890"));
 }
 
@@ -213,9 +214,10 @@ async fn an_unreachable_gateway_is_worth_a_retry() {
         .port();
     let sender = KannelSender::new(
         KannelConfig::from_url(&format!("http://u:p@127.0.0.1:{port}/?timeout=2"), None).unwrap(),
-    );
+    )
+    .unwrap();
     let error = sender.send("+6281234567890", "x", None).await.unwrap_err();
-    assert!(error.is_transient(), "{error}");
+    assert!(matches!(error, DeliveryError::Transient(_)), "{error}");
 }
 
 #[tokio::test]
@@ -234,8 +236,9 @@ async fn a_busy_gateway_is_worth_a_retry() {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let sender = KannelSender::new(
         KannelConfig::from_url(&format!("http://u:p@127.0.0.1:{port}/"), None).unwrap(),
-    );
+    )
+    .unwrap();
     let error = sender.send("+6281234567890", "x", None).await.unwrap_err();
-    assert!(error.is_transient(), "{error}");
+    assert!(matches!(error, DeliveryError::Transient(_)), "{error}");
     assert!(error.to_string().contains("503"), "{error}");
 }

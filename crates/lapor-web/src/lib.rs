@@ -21,6 +21,7 @@ mod integration;
 pub mod open311;
 mod pages;
 mod request;
+mod sms;
 
 pub use error::ApiError;
 
@@ -38,6 +39,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// The Open311 endpoint's `jurisdiction_id`.
     pub open311: open311::Open311Config,
+    /// Shared secret of Kannel's requests to `/kannel/*`; `None`: the SMS channel is off.
+    pub kannel_secret: Option<String>,
 }
 
 /// Shared by every handler.
@@ -61,7 +64,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
             state.clone(),
             request::remember_language_and_csrf,
         ))
-        // Probes need no language, token or cookie.
+        // Gateways and probes need no language, token or cookie.
+        .merge(sms::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
         .nest("/open311/v2", open311)
