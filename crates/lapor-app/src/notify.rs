@@ -358,13 +358,9 @@ pub fn render_sms(
         .as_deref()
         .map(|t| format!(": {}", t.split_whitespace().collect::<Vec<_>>().join(" ")))
         .unwrap_or_default();
-    let body = format!("LAPOR #{number} {what}{text}");
-    let room = 160usize.saturating_sub(hint.chars().count());
-    let body = if body.chars().count() > room {
-        let cut: String = body.chars().take(room.saturating_sub(3)).collect();
-        format!("{}...", cut.trim_end())
-    } else {
-        body
-    };
+    // Measured in GSM-7 units (what a segment holds), not characters: one curly quote in an
+    // officer's text would otherwise turn the SMS into UCS-2 at 70 characters a part.
+    let room = lapor_domain::sms::SINGLE_SMS.saturating_sub(lapor_domain::sms::units(hint));
+    let body = lapor_domain::sms::fit(&format!("LAPOR #{number} {what}{text}"), room);
     format!("{body}{hint}")
 }

@@ -80,7 +80,8 @@ async fn an_sms_report_is_filed_once_and_answered_by_sms() {
         &w.instansi,
         number,
         lapor_app::Command::FollowUp {
-            text: "Perbaikan dijadwalkan minggu depan oleh Dinas PUPR.".into(),
+            // Typographic quotes and a dash, as officers paste them from a word processor.
+            text: "Perbaikan dijadwalkan minggu depan oleh Dinas PUPR — “segera” kata kepala dinas, dan akan diawasi langsung oleh camat setempat sampai selesai.".into(),
             attachments: Vec::new(),
         },
     )
@@ -97,7 +98,14 @@ async fn an_sms_report_is_filed_once_and_answered_by_sms() {
     let last = sent.last().unwrap();
     assert!(last.text.contains(&format!("#{number}")), "{}", last.text);
     assert!(last.text.contains("Perbaikan dijadwalkan"), "{}", last.text);
-    assert!(last.text.chars().count() <= 160, "{}", last.text);
+    // One GSM-7 segment: no UCS-2 for a quote mark, no second part.
+    assert!(lapor_domain::sms::is_gsm7(&last.text), "{}", last.text);
+    assert!(lapor_domain::sms::units(&last.text) <= 160, "{}", last.text);
+    assert!(
+        last.text.ends_with("Balas SMS ini untuk menanggapi."),
+        "{}",
+        last.text
+    );
 
     // The gateway's delivery report lands in the log of that message.
     w.app
