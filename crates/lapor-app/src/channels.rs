@@ -96,8 +96,6 @@ pub enum InboundOutcome {
     Automated,
     /// Refused (too long, rate limited, invalid); the sender was told why where possible.
     Refused,
-    /// A follow-up an agency's system pushed.
-    FollowUp,
 }
 
 impl InboundOutcome {
@@ -108,7 +106,6 @@ impl InboundOutcome {
             InboundOutcome::Help => "help",
             InboundOutcome::Automated => "automated",
             InboundOutcome::Refused => "refused",
-            InboundOutcome::FollowUp => "follow_up",
         }
     }
 }
@@ -217,24 +214,8 @@ impl App {
         };
         // An agency's system writes follow-ups as an account of that agency, so history and
         // performance name it like any officer. The account cannot log in.
-        let user_id = match &agency {
-            Some(a) if scopes.contains(&ApiScope::Integration) => Some(
-                self.db
-                    .insert_user(
-                        &lapor_store::NewUserRecord {
-                            name: format!("Sistem: {name}"),
-                            email: None,
-                            phone: None,
-                            password_hash: "!".to_owned(),
-                            role: lapor_domain::user::Role::AdminInstansi,
-                            agency_id: Some(a.id),
-                        },
-                        self.now(),
-                    )
-                    .await?,
-            ),
-            _ => None,
-        };
+        let system_account = (agency.is_some() && scopes.contains(&ApiScope::Integration))
+            .then(|| format!("Sistem: {name}"));
         let id = self
             .db
             .insert_api_client(&NewApiClient {
@@ -245,7 +226,7 @@ impl App {
                 scopes: scope_codes.join(" "),
                 webhook_url: webhook_url.map(str::to_owned),
                 webhook_secret: webhook_secret.clone(),
-                user_id,
+                system_account,
                 at: self.now(),
             })
             .await?;
@@ -384,7 +365,10 @@ impl App {
         };
         if hits > budget {
             let retry_after_secs = u64::try_from(start + seconds - now.timestamp()).unwrap_or(1);
-            return Err(AppError::RateLimited { retry_after_secs });
+            return Err(AppError::RateLimited {
+                retry_after_secs,
+                first: hits == budget + 1,
+            });
         }
         Ok(())
     }

@@ -144,7 +144,13 @@ impl App {
             other => other?,
         }
         match thread {
-            Some((number, proven)) => self.answer_by_email(&email, &sender, number, proven).await,
+            Some((number, true)) => self.answer_by_email(&email, &sender, number).await,
+            // A number without a valid token proves nothing: `From` is not authenticated and
+            // report numbers are public, so anyone could answer in the reporter's name.
+            Some((number, false)) => {
+                self.ignore_email(id, IgnoredEmail::UnknownReport, Some(number))
+                    .await
+            }
             None => self.file_by_email(email, &sender).await,
         }
     }
@@ -199,20 +205,16 @@ impl App {
         email: &IncomingEmail,
         sender: &str,
         number: ReportNumber,
-        proven: bool,
     ) -> Result<EmailOutcome> {
         let id = email.message_id.as_str();
-        // A proven token speaks for the reporter even from another address (a forwarded
-        // mailbox, an alias): act with the address the report was filed with.
-        let contact = if proven {
-            self.db
-                .load_report(ReportKey::Number(number), false)
-                .await?
-                .and_then(|r| r.reporter.and_then(|c| c.email))
-                .unwrap_or_else(|| sender.to_owned())
-        } else {
-            sender.to_owned()
-        };
+        // The token speaks for the reporter even from another address (a forwarded mailbox,
+        // an alias): act with the address the report was filed with.
+        let contact = self
+            .db
+            .load_report(ReportKey::Number(number), false)
+            .await?
+            .and_then(|r| r.reporter.and_then(|c| c.email))
+            .unwrap_or_else(|| sender.to_owned());
         let key = ReporterKey::Contact {
             number,
             contact: &contact,
@@ -257,7 +259,18 @@ impl App {
     /// A new report from the subject and text, filed for the sender's address.
     async fn file_by_email(&self, email: IncomingEmail, sender: &str) -> Result<EmailOutcome> {
         let title = title_of(&email.subject, &email.text);
-        let body = clip(&email.text, BODY_MAX);
+        // What the person wrote, without the signature (name, phone, NIK) and quoted history
+        // that would otherwise be published with the report; the whole text only when that
+        // leaves too little (a bare forward).
+        let written = email.reply_text.trim();
+        let body = clip(
+            if written.chars().count() >= lapor_domain::report::BODY_MIN {
+                written
+            } else {
+                &email.text
+            },
+            BODY_MAX,
+        );
         let name = email
             .sender_name
             .as_deref()
@@ -331,16 +344,15 @@ impl App {
         Ok(mac)
     }
 
-    /// The secret, made on first use. Two processes making it at the same moment both store
-    /// theirs and the last one stays; only tokens mailed in that instant would not verify.
+    /// The secret, made on first use; when two processes make it at once, the first stored
+    /// wins and both use it.
     async fn reply_secret(&self) -> Result<String> {
         if let Some(secret) = self.stored(SECRET_KEY).await? {
             return Ok(secret);
         }
         let bytes: [u8; 32] = rand::rng().random();
         let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        self.db.set_setting(SECRET_KEY, &secret).await?;
-        Ok(self.stored(SECRET_KEY).await?.unwrap_or(secret))
+        Ok(self.db.setting_or_insert(SECRET_KEY, &secret).await?)
     }
 }
 

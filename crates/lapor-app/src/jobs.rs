@@ -265,9 +265,14 @@ impl App {
         else {
             return Ok(());
         };
+        let delivery_id = format!("lapor-{}", job.id);
         let mut body = job.payload["event"].clone();
-        if let (Some(map), Some(n)) = (body.as_object_mut(), number) {
-            map.insert("report".into(), n.to_string().into());
+        if let Some(map) = body.as_object_mut() {
+            if let Some(n) = number {
+                map.insert("report".into(), n.to_string().into());
+            }
+            // Inside the signed body, so a receiver can drop a replayed delivery by its id.
+            map.insert("id".into(), delivery_id.clone().into());
         }
         let body = body.to_string();
         let timestamp = self.now().timestamp();
@@ -276,7 +281,7 @@ impl App {
             url,
             body,
             timestamp,
-            delivery_id: format!("lapor-{}", job.id),
+            delivery_id,
         };
         let outcome = match http.post(&request).await {
             Ok(code) if (200..300).contains(&code) => Ok(code),
@@ -372,6 +377,8 @@ impl App {
     pub async fn sweep(&self) -> Result<SweepSummary> {
         self.reload_policy().await?;
         let now = self.now();
+        // Rate-limit windows are at most an hour long; older counters only take space.
+        self.db.prune_rate_limits(now - TimeDelta::days(1)).await?;
         let mut summary = SweepSummary::default();
         for number in self.db.reports_needing_attention(now, SWEEP_BATCH).await? {
             let Some(report) = self

@@ -72,7 +72,12 @@ pub enum AppError {
     AlreadyReceived(Option<lapor_domain::tracking::ReportNumber>),
     /// Too many requests from one phone, key, account or address; try again later.
     #[error("rate limited; retry in {retry_after_secs} s")]
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+        /// The first refusal of this window: channels that pay per answer (SMS) answer only
+        /// this one, so a flood or two auto-responders cannot run up the bill.
+        first: bool,
+    },
     /// The record changed meanwhile; reload and try again.
     #[error("conflict")]
     Conflict,

@@ -244,7 +244,10 @@ impl App {
                     at: u.at,
                     status: *to,
                     extended_status: extended_status(*to, Some(&u.kind)),
-                    text: published.map(|f| f.body.clone()).or_else(|| reason.clone()),
+                    text: published
+                        .map(|f| f.body.clone())
+                        .or_else(|| reason.clone())
+                        .filter(|_| !u.confidential),
                     step: u.kind.clone(),
                 })
             })

@@ -153,7 +153,7 @@ pub fn verify_webhook(
     now: i64,
     window_secs: i64,
 ) -> bool {
-    if (now - timestamp).abs() > window_secs {
+    if now.abs_diff(timestamp) > window_secs.unsigned_abs() {
         return false;
     }
     let expected = sign_webhook(secret, timestamp, body);

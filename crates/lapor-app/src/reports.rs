@@ -118,6 +118,7 @@ impl PublicReport {
         let reporter_name = r
             .privacy
             .public_reporter_name(reporter.and_then(|p| p.name.as_deref()))
+            .filter(|_| r.channel.publishes_reporter_name())
             .map(str::to_owned);
         Some(Self {
             number: r.number.to_string(),
@@ -179,7 +180,10 @@ impl App {
     /// # Errors
     /// [`AppError::Invalid`] naming every bad field; [`AppError::IdempotencyKeyReused`].
     pub async fn submit(&self, submission: Submission<'_>) -> Result<Receipt> {
-        if let Some(external_id) = &submission.inbound
+        // With an idempotency key the store answers a replay with the first receipt, so the
+        // quick refusal below is only for messages without one.
+        if submission.idempotency.is_none()
+            && let Some(external_id) = &submission.inbound
             && let Some((_, report)) = self.inbound_seen(submission.channel, external_id).await?
         {
             return Err(AppError::AlreadyReceived(report));

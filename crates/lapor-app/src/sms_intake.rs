@@ -57,13 +57,15 @@ impl App {
         let id = sms.message_id.trim();
         if let Some((outcome, report)) = self.inbound_seen(Channel::Sms, id).await? {
             tracing::info!(message_id = id, %outcome, "SMS delivered again; nothing changed");
-            // Only filing and answering change anything; a repeated question gets the help text
-            // (the gateway resends only when our first answer was lost, which is rare).
-            return Ok(match (outcome.as_str(), report) {
-                ("report", Some(number)) => reply::already_received(number),
-                ("reply", Some(number)) => reply::answer_received(number),
-                _ => reply::help(),
-            });
+            // A filing goes through the intake again: within the idempotency window it answers
+            // with the first receipt, tracking code included (the gateway resends exactly when
+            // our first answer was lost, and without the code the reporter could never follow
+            // the report). A repeated question gets the help text.
+            match (outcome.as_str(), report) {
+                ("report", Some(_)) => {}
+                ("reply", Some(number)) => return Ok(reply::answer_received(number)),
+                _ => return Ok(reply::help()),
+            }
         }
         let Some(phone) = Phone::parse(&sms.from) else {
             self.record_sms(id, InboundOutcome::Refused, None).await?;
@@ -76,9 +78,18 @@ impl App {
         // Not recorded: a flood is what the limit is for, and each record is a write.
         match self.rate_limit(RateLimit::Phone, phone.as_str()).await {
             Ok(()) => {}
-            Err(AppError::RateLimited { retry_after_secs }) => {
+            Err(AppError::RateLimited {
+                retry_after_secs,
+                first,
+            }) => {
                 tracing::info!(message_id = id, "SMS refused: rate limit of the sender");
-                return Ok(reply::rate_limited(retry_after_secs));
+                // Every answer is a billed SMS: say it once per window, then stay silent
+                // (Kannel sends nothing for an empty body with `omit-empty = true`).
+                return Ok(if first {
+                    reply::rate_limited(retry_after_secs)
+                } else {
+                    String::new()
+                });
             }
             Err(other) => return Err(other),
         }
@@ -136,6 +147,10 @@ impl App {
         let mut submission = Submission::new(input, Channel::Sms);
         submission.language = Language::Id;
         submission.inbound = Some(id.to_owned());
+        submission.idempotency = Some((
+            format!("sms:{id}"),
+            lapor_domain::tracking::sha256_hex(format!("{}\n{isi}", phone.as_str()).as_bytes()),
+        ));
         match self.submit(submission).await {
             Ok(receipt) => {
                 let number = ReportNumber::parse(&receipt.number)
@@ -146,7 +161,9 @@ impl App {
             }
             // Delivered twice at the same moment: the other delivery filed it.
             Err(AppError::AlreadyReceived(Some(number))) => Ok(reply::already_received(number)),
-            Err(AppError::AlreadyReceived(None)) => Ok(reply::help()),
+            Err(AppError::AlreadyReceived(None) | AppError::IdempotencyKeyReused) => {
+                Ok(reply::help())
+            }
             Err(AppError::Invalid(errors)) => {
                 tracing::info!(message_id = id, ?errors, "SMS report refused");
                 self.record_sms(id, InboundOutcome::Refused, None).await?;

@@ -589,7 +589,6 @@ impl App {
     /// [`AppError::NotFound`] outside the officer's scope; [`AppError::Refused`] when the
     /// status or role does not allow it; [`AppError::Invalid`] for bad input;
     /// [`AppError::Conflict`] when the report changed since the form was loaded.
-    #[allow(clippy::too_many_lines)] // one match over the officer's steps
     pub async fn act(
         &self,
         officer: &Officer,
@@ -597,6 +596,47 @@ impl App {
         version: i64,
         command: Command,
     ) -> Result<()> {
+        self.act_recorded(officer, number, version, command, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`App::act`] for a step an integrated system sent as message `external_id` of
+    /// `channel`: the step and the record of the message are one transaction, so a retried
+    /// message changes nothing. False for a replay.
+    ///
+    /// # Errors
+    /// As [`App::act`].
+    pub async fn act_inbound(
+        &self,
+        officer: &Officer,
+        number: ReportNumber,
+        version: i64,
+        command: Command,
+        (channel, external_id): (lapor_domain::report::Channel, &str),
+    ) -> Result<bool> {
+        if self.inbound_seen(channel, external_id).await?.is_some() {
+            return Ok(false);
+        }
+        self.act_recorded(
+            officer,
+            number,
+            version,
+            command,
+            Some((channel, external_id)),
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_lines)] // one match over the officer's steps
+    async fn act_recorded(
+        &self,
+        officer: &Officer,
+        number: ReportNumber,
+        version: i64,
+        command: Command,
+        inbound: Option<(lapor_domain::report::Channel, &str)>,
+    ) -> Result<bool> {
         let actor = officer
             .actor()
             .map_err(|_| AppError::Refused(Refusal::NotYourRole))?;
@@ -608,6 +648,8 @@ impl App {
         let now = self.now();
         let r = &report.record.report;
         let mut draft = Draft::new(&report, Some(version));
+        draft.change.inbound =
+            inbound.map(|(channel, id)| (channel.code().to_owned(), id.to_owned()));
         let disposed = units_disposed(&report);
         let check = |action: Action| -> Result<Status> {
             let to = transition(r.status, action, actor.role, disposed)?;
@@ -985,7 +1027,7 @@ impl App {
                 }
             }
         }
-        self.commit(draft, &report, reporter_notice, officer_notices)
+        self.commit_once(draft, &report, reporter_notice, officer_notices)
             .await
     }
 

@@ -227,7 +227,9 @@ async fn rate_limits_refuse_with_the_time_to_wait_and_reset() {
             .unwrap();
     }
     match w.app.rate_limit(RateLimit::Phone, "+6281234567890").await {
-        Err(AppError::RateLimited { retry_after_secs }) => {
+        Err(AppError::RateLimited {
+            retry_after_secs, ..
+        }) => {
             assert!(
                 retry_after_secs > 0 && retry_after_secs <= window.num_seconds().unsigned_abs()
             );
@@ -251,6 +253,7 @@ async fn files_sent_with_a_report_reach_officers_in_scope_only() {
     let w = world(wib(2026, 11, 25, 9, 0)).await;
     let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'].to_vec();
     let input = ReportInput {
+        reporter_name: Some("Budi Santoso"),
         reporter_email: Some("budi@example.com"),
         reporter_phone: None,
         ..sms_report(
@@ -300,6 +303,12 @@ async fn files_sent_with_a_report_reach_officers_in_scope_only() {
         })
         .await;
     assert!(matches!(refused, Err(AppError::Invalid(_))));
+
+    // Published, it shows no name: an e-mail never asked whether the name may be public.
+    w.verify_to(number, "pemkot-palangkaraya").await;
+    let public = w.app.public_report(number).await.unwrap();
+    assert_eq!(public.reporter_name, None);
+    assert!(!public.anonymous, "nor is it made anonymous for the agency");
     assert_eq!(
         w.app
             .inbound_seen(Channel::Email, "<CAF01@mail.example.com>")

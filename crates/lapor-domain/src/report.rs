@@ -79,6 +79,15 @@ impl Channel {
         }
     }
 
+    /// Whether the reporter agreed to their name being public unless they asked for anonymity:
+    /// the web form and the API say so next to the name field. SMS, e-mail, Open311 clients
+    /// (FixMyStreet sends the name even when its user chose to hide it) and agency apps do
+    /// not ask, so their reporters' names are never published.
+    #[must_use]
+    pub fn publishes_reporter_name(self) -> bool {
+        matches!(self, Channel::Web | Channel::Api)
+    }
+
     /// Forms ask for the region; an SMS, an e-mail or a map pin usually cannot say it, so those
     /// reports start with [`RegionCode::undetermined`] and the admin places them (no wrong door).
     #[must_use]

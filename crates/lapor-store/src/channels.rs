@@ -67,7 +67,9 @@ pub struct NewApiClient {
     pub scopes: String,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
-    pub user_id: Option<i64>,
+    /// Name of the account an agency's system acts as, created with the client (an agency
+    /// admin of `agency` that cannot log in).
+    pub system_account: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -151,6 +153,22 @@ impl Db {
     pub async fn insert_api_client(&self, new: &NewApiClient) -> Result<i64> {
         Ok(in_tx!(self, tx => {
             let agency_id: Option<i64> = crate::agency_id!(tx, &new.agency, "agency");
+            // In the same transaction, so a failure leaves no account without its client.
+            let user_id: Option<i64> = match (&new.system_account, agency_id) {
+                (Some(name), Some(agency_id)) => Some(
+                    sqlx::query_scalar(
+                        "INSERT INTO users (name, email, phone, password_hash, role, agency_id, created_at) \
+                         VALUES ($1, NULL, NULL, '!', $2, $3, $4) RETURNING id",
+                    )
+                    .bind(name)
+                    .bind(lapor_domain::user::Role::AdminInstansi.code())
+                    .bind(agency_id)
+                    .bind(ts(new.at))
+                    .fetch_one(&mut *tx)
+                    .await?,
+                ),
+                _ => None,
+            };
             sqlx::query_scalar(
                 "INSERT INTO api_clients (name, agency_id, key_digest, key_prefix, scopes, webhook_url, webhook_secret, user_id, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -162,7 +180,7 @@ impl Db {
             .bind(&new.scopes)
             .bind(new.webhook_url.as_deref())
             .bind(new.webhook_secret.as_deref())
-            .bind(new.user_id)
+            .bind(user_id)
             .bind(ts(new.at))
             .fetch_one(&mut *tx)
             .await

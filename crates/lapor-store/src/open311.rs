@@ -111,7 +111,10 @@ impl TryFrom<RequestRow> for RequestRecord {
     }
 }
 
-const SELECT_REQUEST: &str = "SELECT r.id, r.title, r.body, r.category, r.address, r.latitude, r.longitude, \
+// An anonymous reporter's pin is where they stood when filing from a phone: never published.
+const SELECT_REQUEST: &str = "SELECT r.id, r.title, r.body, r.category, r.address, \
+     CASE WHEN r.anonymous THEN NULL ELSE r.latitude END AS latitude, \
+     CASE WHEN r.anonymous THEN NULL ELSE r.longitude END AS longitude, \
      a.code AS agency, a.name AS agency_name, r.channel, r.status, r.created_at, r.updated_at, \
      r.due_step, r.due_at, \
      (SELECT e.data FROM report_events e WHERE e.report_id = r.id AND e.public = TRUE \
@@ -222,6 +225,9 @@ pub struct UpdateRecord {
     pub at: DateTime<Utc>,
     pub actor: lapor_domain::status::ActorRole,
     pub kind: EventKind,
+    /// The report is rahasia now: the client, which may publish what it fetches, gets the
+    /// status only.
+    pub confidential: bool,
 }
 
 /// A published follow-up of a report an API client filed.
@@ -240,6 +246,7 @@ struct UpdateRow {
     at: String,
     actor_role: String,
     data: String,
+    confidential: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -265,7 +272,7 @@ impl Db {
         limit: u32,
     ) -> Result<(Vec<UpdateRecord>, Vec<PublishedFollowUp>)> {
         let sql = format!(
-            "SELECT e.id, e.report_id, e.at, e.actor_role, e.data FROM report_events e \
+            "SELECT e.id, e.report_id, e.at, e.actor_role, e.data, r.confidential FROM report_events e \
              JOIN reports r ON r.id = e.report_id \
              WHERE r.client_id = $1 AND e.kind = 'transition' AND e.at >= $2 AND e.at <= $3 \
              ORDER BY e.id LIMIT {}",
@@ -281,7 +288,7 @@ impl Db {
             let follow_ups = sqlx::query_as(
                 "SELECT f.id, f.report_id, f.body, f.published_at FROM follow_ups f \
                  JOIN reports r ON r.id = f.report_id \
-                 WHERE r.client_id = $1 AND f.published_at >= $2 AND f.published_at <= $3 ORDER BY f.id",
+                 WHERE r.client_id = $1 AND NOT r.confidential AND f.published_at >= $2 AND f.published_at <= $3 ORDER BY f.id",
             )
             .bind(client_id)
             .bind(ts(from))
@@ -301,6 +308,7 @@ impl Db {
                         .ok_or(StoreError::Corrupt("report_events.actor_role"))?,
                     kind: serde_json::from_str(&r.data)
                         .map_err(|_| StoreError::Corrupt("report_events.data"))?,
+                    confidential: r.confidential,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -486,9 +486,11 @@ macro_rules! submit_statements {
             let tx = &mut *$tx;
             let record: &$crate::reports::SubmitRecord = $record;
             if let Some((key, request_hash)) = &record.idempotency {
+                // Older keys are pruned only when new ones arrive: never answer from one.
                 let seen: Option<(String, String)> =
-                    sqlx::query_as("SELECT request_hash, response FROM idempotency_keys WHERE key = $1")
+                    sqlx::query_as("SELECT request_hash, response FROM idempotency_keys WHERE key = $1 AND created_at >= $2")
                         .bind(key)
+                        .bind($crate::ts(record.at - $crate::reports::IDEMPOTENCY_WINDOW))
                         .fetch_optional(&mut *tx)
                         .await?;
                 if let Some((seen_hash, response)) = seen {

@@ -957,6 +957,26 @@ impl Db {
         Ok(())
     }
 
+    /// Stores `value` under `key` unless the key has one already (the first writer wins);
+    /// returns the value stored.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        in_tx!(self, tx => {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+        });
+        let stored: Option<String> = on_pool!(self, pool => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?);
+        stored.ok_or(StoreError::Corrupt("settings.value"))
+    }
+
     /// Stores holidays for `scope` ('national' or an agency code); re-importing is harmless.
     ///
     /// # Errors

@@ -81,6 +81,7 @@ conformance! {
     channels::api_clients => api_clients_sqlite, api_clients_postgres;
     channels::rate_limit_counters => rate_limit_counters_sqlite, rate_limit_counters_postgres;
     channels::delivery_log => delivery_log_sqlite, delivery_log_postgres;
+    channels::first_setting_wins => first_setting_wins_sqlite, first_setting_wins_postgres;
 
     // Found by this suite: racing duplicate phones, TRUNCATE on PostgreSQL, nested units.
     concurrency::concurrent_registrations => concurrent_registrations_sqlite,

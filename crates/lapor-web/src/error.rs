@@ -186,7 +186,9 @@ impl ApiError {
                 api.0.report = report.map(|n| n.to_string());
                 api
             }
-            AppError::RateLimited { retry_after_secs } => {
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => {
                 let mut api = Self::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     "rate_limited",

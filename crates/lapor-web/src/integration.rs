@@ -129,7 +129,8 @@ async fn push_report(
             language: tr.language(),
             attachments: Vec::new(),
             client: Some(&client),
-            inbound: external.map(|id| format!("{}:{id}", client.id)),
+            // Apart from follow-up ids (`…:follow-up:…`), which share the channel.
+            inbound: external.map(|id| format!("{}:report:{id}", client.id)),
             ..Submission::new(request.report.input(&reporter), Channel::Integration)
         })
         .await
@@ -216,17 +217,6 @@ async fn push_follow_up(
         .officer_for_client(&client)
         .await
         .map_err(|e| ApiError::from_app(e, tr))?;
-    if let Some(id) = &external {
-        let key = format!("{}:follow-up:{id}", client.id);
-        if let Some((_, report)) = state
-            .app
-            .inbound_seen(Channel::Integration, &key)
-            .await
-            .map_err(|e| ApiError::from_app(e, tr))?
-        {
-            return Err(ApiError::from_app(AppError::AlreadyReceived(report), tr));
-        }
-    }
     let version = state
         .app
         .case(&officer, number)
@@ -236,30 +226,41 @@ async fn push_follow_up(
         .record
         .workflow
         .version;
-    state
-        .app
-        .act(
-            &officer,
-            number,
-            version,
-            Command::FollowUp {
-                text: request.text,
-                attachments: Vec::new(),
-            },
-        )
-        .await
-        .map_err(|e| ApiError::from_app(e, tr))?;
-    if let Some(id) = external {
-        state
+    let command = Command::FollowUp {
+        text: request.text,
+        attachments: Vec::new(),
+    };
+    let done = match external {
+        // The follow-up and the record of its id are written together: a retry after a lost
+        // answer changes nothing, whatever happened to the report meanwhile.
+        Some(id) => state
             .app
-            .record_inbound(
-                Channel::Integration,
-                &format!("{}:follow-up:{id}", client.id),
-                lapor_app::InboundOutcome::FollowUp,
-                Some(number),
+            .act_inbound(
+                &officer,
+                number,
+                version,
+                command,
+                (
+                    Channel::Integration,
+                    &format!("{}:follow-up:{id}", client.id),
+                ),
             )
             .await
-            .map_err(|e| ApiError::from_app(e, tr))?;
+            .map_err(|e| ApiError::from_app(e, tr))?,
+        None => {
+            state
+                .app
+                .act(&officer, number, version, command)
+                .await
+                .map_err(|e| ApiError::from_app(e, tr))?;
+            true
+        }
+    };
+    if !done {
+        return Err(ApiError::from_app(
+            AppError::AlreadyReceived(Some(number)),
+            tr,
+        ));
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }

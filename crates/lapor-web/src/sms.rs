@@ -18,6 +18,7 @@
 //! keyword = default
 //! catch-all = true
 //! max-messages = 1
+//! omit-empty = true               # an empty answer sends nothing (a flood is answered once)
 //! get-url = "http://lapor:8080/kannel/sms?secret=SECRET&from=%p&to=%P&text=%b&coding=%c&charset=%C&ts=%T&id=%I"
 //! ```
 //!

@@ -217,6 +217,11 @@ async fn an_agency_app_pushes_pulls_answers_and_hears_back() {
         assert_eq!(event["type"], "report.status_changed");
         assert_eq!(event["status"], "routed");
         assert_eq!(event["report"], number.as_str());
+        assert_eq!(
+            &event["id"],
+            delivery.as_str(),
+            "the delivery id is signed too"
+        );
         assert!(!body.contains("Siti") && !body.contains("0812"));
     }
     let log = t.app.deliveries(Some(city.client.id), 10).await.unwrap();
@@ -241,6 +246,10 @@ async fn an_agency_app_pushes_pulls_answers_and_hears_back() {
     )
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // Report ids and follow-up ids of one system never collide.
+    let lookalike = REPORT.replace("SIPP-2026-0042", "follow-up:TL-1");
+    let pushed = post(&t, "/api/v1/integration/reports", &lookalike, &city_auth).await;
+    assert_eq!(pushed.status, StatusCode::CREATED, "{}", pushed.body);
 
     let pulled = get(&t, &report_path, &filer_auth).await.json();
     assert_eq!(pulled["status"], "awaiting_reporter");

@@ -243,6 +243,10 @@ async fn requests_show_public_reports_only_and_nothing_about_reporters() {
         .map(|r| r["service_request_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, vec![anonymous.as_str(), open.as_str()], "newest first");
+    assert!(
+        list[0]["lat"].is_null() && list[0]["long"].is_null(),
+        "an anonymous reporter's pin is where they stood: never published"
+    );
     let first = &list[1];
     assert_eq!(first["status"], "open");
     assert_eq!(first["service_code"], "pekerjaan_umum.jalan_jembatan");
@@ -1113,6 +1117,30 @@ async fn follow_ups_reach_the_client_and_its_citizens_reply() {
         ))
         .await,
         StatusCode::BAD_REQUEST,
+    );
+
+    // Made rahasia by an officer: the client, which may publish what it fetches, keeps
+    // getting the status but no longer the follow-up's text.
+    let officers = t.officers().await;
+    t.act(
+        &officers.national,
+        &number,
+        lapor_app::Command::RaisePrivacy {
+            anonymous: false,
+            confidential: true,
+        },
+    )
+    .await;
+    let hidden = t
+        .get(&format!(
+            "/open311/v2/servicerequestupdates.json?api_key={api_key}"
+        ))
+        .await;
+    assert_eq!(hidden.json().as_array().unwrap().len(), 3);
+    assert!(
+        !hidden.body.contains("Lubang sudah ditambal"),
+        "{}",
+        hidden.body
     );
 
     // The citizen answers through the client: the report goes back to the agency, once.

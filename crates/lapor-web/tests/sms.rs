@@ -137,14 +137,17 @@ async fn lapor_files_a_report_and_a_replay_files_nothing() {
         "the contact is the sender, in E.164"
     );
 
-    // Kannel resends the same message (its id): the number again, no second report.
+    // Kannel resends the same message (its id) because our answer was lost: the same
+    // receipt, tracking code included, and no second report.
     let again = sms(&t, "3f1c-0001", PHONE, REPORT).await;
-    let again = reply_text(&again);
-    assert!(again.contains(&format!("#{number}")), "{again}");
-    assert!(
-        !again.contains(&code),
-        "the code is not kept, so not repeated"
-    );
+    assert_eq!(reply_text(&again), text, "the lost answer is sent again");
+    assert_eq!(verification_queue(&t).await.len(), 1);
+    // Days later the code is no longer kept in clear: the number only, still no new report.
+    t.advance_days(2);
+    let late = sms(&t, "3f1c-0001", PHONE, REPORT).await;
+    let late = reply_text(&late);
+    assert!(late.contains(&format!("#{number}")), "{late}");
+    assert!(!late.contains(&code), "{late}");
     assert_eq!(verification_queue(&t).await.len(), 1);
 
     // The same words under a new id are a new SMS, so a new report.
@@ -292,6 +295,12 @@ async fn a_flood_from_one_number_is_refused_politely() {
     }
     let refused = sms(&t, "f-last", PHONE, REPORT).await;
     assert!(reply_text(&refused).starts_with("Terlalu banyak SMS dari nomor Anda"));
+    // Said once per window: every further answer would be another billed SMS.
+    for i in 0..3 {
+        let silent = sms(&t, &format!("f-more{i}"), PHONE, REPORT).await;
+        assert_eq!(silent.status, StatusCode::OK);
+        assert_eq!(silent.body, "", "no reply SMS to a flood");
+    }
     assert!(verification_queue(&t).await.is_empty());
     // Another number is not affected.
     let other = sms(&t, "f-other", "085711112222", REPORT).await;

@@ -163,7 +163,7 @@ pub async fn api_clients(ctx: &Ctx) {
         scopes: "integration".into(),
         webhook_url: hook.then(|| "https://kota.example/hook".to_owned()),
         webhook_secret: hook.then(|| "rahasia".to_owned()),
-        user_id: None,
+        system_account: agency.map(|_| format!("Sistem: {name}")),
         at: t(0),
     };
     let city = db
@@ -183,11 +183,6 @@ pub async fn api_clients(ctx: &Ctx) {
             .await,
         Err(lapor_store::StoreError::Conflict(_))
     ));
-    assert!(matches!(
-        db.insert_api_client(&new("Salah", "d9", Some("tidak-ada"), false))
-            .await,
-        Err(lapor_store::StoreError::UnknownReference(_))
-    ));
     let found = db
         .api_client_by_digest("d1")
         .await
@@ -198,6 +193,20 @@ pub async fn api_clients(ctx: &Ctx) {
         (city, Some("kota"), "integration")
     );
     assert_eq!(found.webhook_secret.as_deref(), Some("rahasia"));
+    let account = db
+        .find_user(found.user_id.expect("an agency's system has an account"))
+        .await
+        .expect("find")
+        .expect("account");
+    assert_eq!(account.name, "Sistem: Aplikasi Kota");
+    // A client refused (unknown agency) leaves no account behind.
+    let users_before = db.count_users().await.expect("count");
+    assert!(matches!(
+        db.insert_api_client(&new("Salah", "d9", Some("tidak-ada"), false))
+            .await,
+        Err(lapor_store::StoreError::UnknownReference(_))
+    ));
+    assert_eq!(db.count_users().await.expect("count"), users_before);
     assert!(db.api_client_by_digest("zz").await.expect("find").is_none());
 
     let followers = |filed_by: Option<i64>, agencies: &'static [&'static str]| async move {
@@ -266,4 +275,21 @@ pub async fn delivery_log(ctx: &Ctx) {
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].report, Some(ReportNumber(number.0)));
     assert_eq!(all[0].at, t(4));
+}
+
+/// A setting made on first use: the first writer wins, every caller gets the stored value.
+pub async fn first_setting_wins(ctx: &Ctx) {
+    let db = &ctx.db;
+    assert_eq!(
+        db.setting_or_insert("email.reply_secret", "pertama")
+            .await
+            .expect("insert"),
+        "pertama"
+    );
+    assert_eq!(
+        db.setting_or_insert("email.reply_secret", "kedua")
+            .await
+            .expect("insert"),
+        "pertama"
+    );
 }

@@ -267,7 +267,7 @@ async fn client(db: &Db, name: &str) -> i64 {
         scopes: "open311".to_owned(),
         webhook_url: None,
         webhook_secret: None,
-        user_id: None,
+        system_account: None,
         at: t(0),
     })
     .await

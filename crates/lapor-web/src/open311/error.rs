@@ -90,7 +90,9 @@ impl Open311Error {
                 "Kiriman ini sudah diterima sebelumnya",
                 "This was received before",
             ),
-            AppError::RateLimited { retry_after_secs } => {
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => {
                 let mut e = Self::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     &format!("Terlalu banyak permintaan; coba lagi dalam {retry_after_secs} detik"),

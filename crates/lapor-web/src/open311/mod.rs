@@ -277,9 +277,16 @@ async fn create_request(
         .ok_or_else(|| unknown_service(&request.service_code))?;
     let inbound = match &request.fixmystreet_id {
         Some(id) => format!("{}:fixmystreet:{id}", client.id),
+        // Without the client's own id, identical requests of the same day are one:
+        // a retry, not a citizen reporting the same thing again next week.
         None => {
             let data: Vec<&[u8]> = files.iter().map(|f| f.data.as_slice()).collect();
-            format!("{}:{}", client.id, fingerprint(params, &data))
+            format!(
+                "{}:{}:{}",
+                client.id,
+                app.today_in_indonesia(),
+                fingerprint(params, &data)
+            )
         }
     };
     let title = request.title(&service.name_id);
@@ -357,7 +364,10 @@ async fn reply(app: &App, client: &ApiClient, params: &Params) -> Result<Documen
     let update_id = params
         .get("update_id")
         .or_else(|| params.get("update_id_ext"))
-        .map_or_else(|| fingerprint(params, &[]), str::to_owned);
+        .map_or_else(
+            || format!("{}:{}", app.today_in_indonesia(), fingerprint(params, &[])),
+            str::to_owned,
+        );
     let command = ReporterCommand::Reply {
         text: params.get("description").unwrap_or_default().to_owned(),
     };
@@ -763,10 +773,12 @@ fn requests_document(app: &App, found: &[RequestRecord], extensions: bool) -> Do
 /// A public report as a service request. Nothing about the reporter is ever in it.
 fn request_node(app: &App, r: &RequestRecord, extensions: bool) -> Node {
     let service = r.category.as_deref().and_then(|c| category_name(app, c));
+    // Rounded to about 100 m: enough for a map pin, not a doorstep.
+    let round = |v: f64| (v * 1000.0).round() / 1000.0;
     let (lat, long) = r
         .coordinates
         .map_or((Node::Null, Node::Null), |(lat, long)| {
-            (Node::float(lat), Node::float(long))
+            (Node::float(round(lat)), Node::float(round(long)))
         });
     let mut fields = vec![
         ("service_request_id", Node::text(r.number.to_string())),
