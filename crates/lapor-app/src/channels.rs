@@ -397,6 +397,8 @@ impl App {
         channel: Channel,
         external_id: &str,
     ) -> Result<bool> {
+        // Checked before the step too: a replay arriving after the report moved on must
+        // answer "already done", not fail the step's status checks.
         if self.inbound_seen(channel, external_id).await?.is_some() {
             return Ok(false);
         }

@@ -52,7 +52,8 @@ pub struct RunSummary {
 }
 
 #[derive(Deserialize)]
-struct EmailPayload {
+/// An outbox notice (e-mail or SMS); the report is filled in when the job is stored.
+struct NoticePayload {
     notice: Notice,
     lang: Language,
     user: Option<i64>,
@@ -167,21 +168,30 @@ impl App {
         Ok(summary)
     }
 
-    /// Renders and sends one outbox e-mail. The address is looked up now, so it is never
-    /// copied into the job table.
-    async fn deliver(&self, job: &JobRecord, mailer: &dyn Mailer) -> Result<()> {
-        let payload: EmailPayload = serde_json::from_value(job.payload.clone())
-            .map_err(|_| AppError::Internal("bad e-mail job payload"))?;
+    /// The notice a job carries and the report it is about.
+    async fn notice_of(
+        &self,
+        job: &JobRecord,
+    ) -> Result<(NoticePayload, ReportNumber, ReportWithHistory)> {
+        let payload: NoticePayload = serde_json::from_value(job.payload.clone())
+            .map_err(|_| AppError::Internal("bad notice job payload"))?;
         let number = ReportNumber(
             payload
                 .report
-                .ok_or(AppError::Internal("e-mail job without report"))?,
+                .ok_or(AppError::Internal("notice job without report"))?,
         );
         let report = self
             .db
             .load_report(ReportKey::Number(number), true)
             .await?
             .ok_or(AppError::NotFound)?;
+        Ok((payload, number, report))
+    }
+
+    /// Renders and sends one outbox e-mail. The address is looked up now, so it is never
+    /// copied into the job table.
+    async fn deliver(&self, job: &JobRecord, mailer: &dyn Mailer) -> Result<()> {
+        let (payload, number, report) = self.notice_of(job).await?;
         let to = match payload.user {
             Some(user) => self.db.find_user(user).await?.and_then(|u| u.email),
             None => report.reporter.as_ref().and_then(|c| c.email.clone()),
@@ -218,18 +228,7 @@ impl App {
     /// Sends one outbox SMS to the reporter's number, looked up now (never copied into the
     /// job), and logs the attempt for the delivery report to update.
     async fn deliver_sms(&self, job: &JobRecord, sms: &dyn SmsSender) -> Result<()> {
-        let payload: EmailPayload = serde_json::from_value(job.payload.clone())
-            .map_err(|_| AppError::Internal("bad SMS job payload"))?;
-        let number = ReportNumber(
-            payload
-                .report
-                .ok_or(AppError::Internal("SMS job without report"))?,
-        );
-        let report = self
-            .db
-            .load_report(ReportKey::Number(number), false)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let (payload, number, report) = self.notice_of(job).await?;
         let Some(to) = report.reporter.as_ref().and_then(|c| c.phone.clone()) else {
             return Ok(());
         };

@@ -180,14 +180,6 @@ impl App {
     /// # Errors
     /// [`AppError::Invalid`] naming every bad field; [`AppError::IdempotencyKeyReused`].
     pub async fn submit(&self, submission: Submission<'_>) -> Result<Receipt> {
-        // With an idempotency key the store answers a replay with the first receipt, so the
-        // quick refusal below is only for messages without one.
-        if submission.idempotency.is_none()
-            && let Some(external_id) = &submission.inbound
-            && let Some((_, report)) = self.inbound_seen(submission.channel, external_id).await?
-        {
-            return Err(AppError::AlreadyReceived(report));
-        }
         let files = Self::check_uploads(submission.attachments)?;
         let agency_known = match submission
             .input
@@ -229,7 +221,8 @@ impl App {
         };
         let has_email =
             report.contact.email.is_some() || submission.account.is_some_and(|u| u.email.is_some());
-        let receipt_mail = crate::workflow::email_job(
+        let receipt_mail = crate::workflow::notice_job(
+            crate::jobs::EMAIL,
             crate::notify::Notice::Received,
             submission.language,
             None,

@@ -615,6 +615,8 @@ impl App {
         command: Command,
         (channel, external_id): (lapor_domain::report::Channel, &str),
     ) -> Result<bool> {
+        // Checked before the step too: a replay arriving after the report moved on must
+        // answer "already done", not fail the step's status checks.
         if self.inbound_seen(channel, external_id).await?.is_some() {
             return Ok(false);
         }
@@ -1314,16 +1316,19 @@ impl App {
         // there is an address. No job otherwise: an empty one would only take the single
         // SQLite writer from intake.
         let contact = report.reporter.as_ref();
-        if r.channel == lapor_domain::report::Channel::Sms
+        let kind = if r.channel == lapor_domain::report::Channel::Sms
             && contact.is_some_and(|c| c.phone.is_some())
         {
-            let mut job = email_job(notice, lang, None, &data, self.now());
-            crate::jobs::SMS.clone_into(&mut job.kind);
-            change.jobs.push(job);
-        } else if contact.is_some_and(|c| c.email.is_some()) {
+            Some(crate::jobs::SMS)
+        } else {
+            contact
+                .is_some_and(|c| c.email.is_some())
+                .then_some(crate::jobs::EMAIL)
+        };
+        if let Some(kind) = kind {
             change
                 .jobs
-                .push(email_job(notice, lang, None, &data, self.now()));
+                .push(notice_job(kind, notice, lang, None, &data, self.now()));
         }
         if let Some(user) = r.reporter_user_id {
             change.notifications.push(NewNotification {
@@ -1392,9 +1397,14 @@ impl App {
         for (user_id, _name, email, language) in self.db.officers(role, &codes).await? {
             let lang = Language::from_code(&language);
             if email.is_some() {
-                change
-                    .jobs
-                    .push(email_job(notice, lang, Some(user_id), &data, self.now()));
+                change.jobs.push(notice_job(
+                    crate::jobs::EMAIL,
+                    notice,
+                    lang,
+                    Some(user_id),
+                    &data,
+                    self.now(),
+                ));
             }
             change.notifications.push(NewNotification {
                 user_id,
@@ -1704,8 +1714,10 @@ pub fn format_due(due: DateTime<Utc>, zone: Zone) -> String {
     format!("{} {}", local.format("%d-%m-%Y %H:%M"), zone.code())
 }
 
-/// An outbox message: `user` is an officer's account; `None` means the report's reporter.
-pub(crate) fn email_job(
+/// An outbox notice of `kind` (e-mail or SMS): `user` is an officer's account; `None` means
+/// the report's reporter.
+pub(crate) fn notice_job(
+    kind: &str,
     notice: Notice,
     lang: Language,
     user: Option<i64>,
@@ -1713,7 +1725,7 @@ pub(crate) fn email_job(
     now: DateTime<Utc>,
 ) -> NewJob {
     NewJob {
-        kind: crate::jobs::EMAIL.to_owned(),
+        kind: kind.to_owned(),
         payload: serde_json::json!({
             "notice": notice,
             "lang": lang,

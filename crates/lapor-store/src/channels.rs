@@ -234,24 +234,23 @@ impl Db {
         filed_by: Option<i64>,
         agencies: &[&str],
     ) -> Result<Vec<ApiClientRecord>> {
+        // Agencies bind first ($1…$n), the filing client last; "NULL" keeps `IN ()` valid.
+        let agency_list = if agencies.is_empty() {
+            "NULL".to_owned()
+        } else {
+            crate::placeholders(agencies.len())
+        };
         let sql = format!(
             "SELECT {CLIENT_COLUMNS} WHERE c.webhook_url IS NOT NULL AND c.revoked_at IS NULL \
-             AND (c.id = $1 OR a.code IN ({})) ORDER BY c.id",
-            if agencies.is_empty() {
-                "NULL".to_owned()
-            } else {
-                (2..agencies.len() + 2)
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
+             AND (a.code IN ({agency_list}) OR c.id = ${}) ORDER BY c.id",
+            agencies.len() + 1
         );
         let rows: Vec<ClientRow> = on_pool!(self, pool => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(filed_by.unwrap_or(-1));
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
             for code in agencies {
                 q = q.bind(*code);
             }
-            q.fetch_all(pool).await?
+            q.bind(filed_by.unwrap_or(-1)).fetch_all(pool).await?
         });
         rows.into_iter().map(client).collect()
     }

@@ -15,14 +15,13 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp};
+use common::{Reply, TestApp, encode, value_of};
+use lapor_app::ApiScope;
 use lapor_app::notify::{Email, MailError, Mailer};
 use lapor_app::outbound::{
     DeliveryError, Gateways, OutgoingSms, SmsSender, WebhookRequest, WebhookSender,
 };
-use lapor_app::{ApiScope, InboxQuery};
 use lapor_domain::report::Channel;
-use lapor_domain::status::Status;
 
 const SECRET: &str = "kannel-uji-0123456789abcdef012345";
 const FOLLOW_UP: &str = "Perbaikan selesai dikerjakan Dinas PUPR pada 24 November.";
@@ -64,25 +63,6 @@ impl WebhookSender for Outside {
     }
 }
 
-fn value_of(html: &str, name: &str) -> String {
-    let tag = &html[html.find(&format!("name=\"{name}\"")).unwrap()..];
-    let tag = &tag[..tag.find('>').unwrap()];
-    let value = &tag[tag.find("value=\"").unwrap() + 7..];
-    value[..value.find('"').unwrap()].to_owned()
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn form(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
@@ -93,23 +73,10 @@ fn form(fields: &[(&str, &str)]) -> String {
 
 /// The unverified reports in the national queue: number → channel.
 async fn queue(t: &TestApp) -> BTreeMap<String, Channel> {
-    let officers = t.officers().await;
-    let inbox = t
-        .app
-        .inbox(
-            &officers.national,
-            &InboxQuery {
-                statuses: vec![Status::Unverified],
-                ..InboxQuery::default()
-            },
-        )
+    t.verification_queue()
         .await
-        .unwrap();
-    inbox
-        .page
-        .items
-        .iter()
-        .map(|i| (i.record.report.number.to_string(), i.record.report.channel))
+        .into_iter()
+        .map(|r| (r.report.number.to_string(), r.report.channel))
         .collect()
 }
 

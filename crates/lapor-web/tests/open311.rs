@@ -609,25 +609,12 @@ async fn post_form(t: &TestApp, path: &str, fields: &[(&str, &str)]) -> Reply {
     .await
 }
 
-/// The reports in the national admin's verification queue, with their channels.
+/// `(number, channel)` of each report in the national verification queue.
 async fn verification_queue(t: &TestApp) -> Vec<(String, lapor_domain::report::Channel)> {
-    let officers = t.officers().await;
-    let inbox = t
-        .app
-        .inbox(
-            &officers.national,
-            &lapor_app::InboxQuery {
-                statuses: vec![lapor_domain::status::Status::Unverified],
-                ..lapor_app::InboxQuery::default()
-            },
-        )
+    t.verification_queue()
         .await
-        .unwrap();
-    inbox
-        .page
-        .items
-        .iter()
-        .map(|i| (i.record.report.number.to_string(), i.record.report.channel))
+        .into_iter()
+        .map(|r| (r.report.number.to_string(), r.report.channel))
         .collect()
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Reply, TestApp};
+use common::{Reply, TestApp, unescape, value_of};
 use lapor_domain::event::EventKind;
 use lapor_domain::report::Channel;
 
@@ -19,26 +19,6 @@ fn text_of(html: &str, id: &str) -> String {
     let open_end = rest.find('>').unwrap() + 1;
     let rest = &rest[open_end..];
     unescape(&rest[..rest.find('<').unwrap_or(rest.len())])
-}
-
-/// The `value` of the first input named `name`.
-fn value_of(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no input named {name}"));
-    let tag_start = html[..start].rfind('<').unwrap();
-    let tag = &html[tag_start..start + html[start..].find('>').unwrap()];
-    let v = tag.find("value=\"").map_or("", |i| &tag[i + 7..]);
-    unescape(&v[..v.find('"').unwrap_or(v.len())])
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#38;", "&")
 }
 
 const TITLE: &str = "Lampu jalan mati di Jalan Yos Sudarso";

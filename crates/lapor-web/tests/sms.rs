@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use common::{Reply, TestApp};
+use lapor_app::ReporterKey;
 use lapor_app::outbound::{Gateways, NoWebhooks};
-use lapor_app::{InboxQuery, ReporterKey};
 use lapor_domain::report::Channel;
 use lapor_domain::status::Status;
 use lapor_domain::tracking::ReportNumber;
@@ -38,24 +38,12 @@ async fn sms_app() -> TestApp {
     t
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Kannel's get-url request for one SMS, as configured in the `lapor_web::sms` docs.
 async fn sms(t: &TestApp, id: &str, from: &str, text: &str) -> Reply {
     t.get(&format!(
         "/kannel/sms?secret={SECRET}&from={}&to={SHORT_CODE}&text={}&coding=0&charset=UTF-8&ts=1795900000&id={id}",
-        encode(from),
-        encode(text)
+        common::encode(from),
+        common::encode(text)
     ))
     .await
 }
@@ -89,23 +77,6 @@ fn receipt_parts(text: &str) -> (String, String) {
     (number, code)
 }
 
-/// The reports in the national admin's verification queue.
-async fn verification_queue(t: &TestApp) -> Vec<lapor_app::ReportRecord> {
-    let officers = t.officers().await;
-    let inbox = t
-        .app
-        .inbox(
-            &officers.national,
-            &InboxQuery {
-                statuses: vec![Status::Unverified],
-                ..InboxQuery::default()
-            },
-        )
-        .await
-        .unwrap();
-    inbox.page.items.into_iter().map(|i| i.record).collect()
-}
-
 #[tokio::test]
 async fn lapor_files_a_report_and_a_replay_files_nothing() {
     let t = sms_app().await;
@@ -115,7 +86,7 @@ async fn lapor_files_a_report_and_a_replay_files_nothing() {
     let (number, code) = receipt_parts(&text);
     assert_eq!(code.len(), 15, "{text}");
 
-    let queue = verification_queue(&t).await;
+    let queue = t.verification_queue().await;
     assert_eq!(queue.len(), 1);
     let report = &queue[0].report;
     assert_eq!(report.number.to_string(), number);
@@ -141,19 +112,19 @@ async fn lapor_files_a_report_and_a_replay_files_nothing() {
     // receipt, tracking code included, and no second report.
     let again = sms(&t, "3f1c-0001", PHONE, REPORT).await;
     assert_eq!(reply_text(&again), text, "the lost answer is sent again");
-    assert_eq!(verification_queue(&t).await.len(), 1);
+    assert_eq!(t.verification_queue().await.len(), 1);
     // Days later the code is no longer kept in clear: the number only, still no new report.
     t.advance_days(2);
     let late = sms(&t, "3f1c-0001", PHONE, REPORT).await;
     let late = reply_text(&late);
     assert!(late.contains(&format!("#{number}")), "{late}");
     assert!(!late.contains(&code), "{late}");
-    assert_eq!(verification_queue(&t).await.len(), 1);
+    assert_eq!(t.verification_queue().await.len(), 1);
 
     // The same words under a new id are a new SMS, so a new report.
     let other = sms(&t, "3f1c-0002", "+62 812-3456-7890", REPORT).await;
     assert!(reply_text(&other).starts_with("Laporan #"));
-    assert_eq!(verification_queue(&t).await.len(), 2);
+    assert_eq!(t.verification_queue().await.len(), 2);
 }
 
 #[tokio::test]
@@ -272,7 +243,7 @@ async fn help_short_reports_and_foreign_numbers_get_a_short_answer() {
     assert!(reply_text(&short).starts_with("Isi laporan terlalu singkat"));
     let foreign = sms(&t, "h5", "+14155550100", REPORT).await;
     assert!(reply_text(&foreign).contains("nomor seluler Indonesia"));
-    assert!(verification_queue(&t).await.is_empty());
+    assert!(t.verification_queue().await.is_empty());
 }
 
 #[tokio::test]
@@ -282,7 +253,7 @@ async fn oversize_concatenations_are_refused() {
     assert!(lapor_domain::sms::is_oversize(&long));
     let reply = sms(&t, "o1", PHONE, &long).await;
     assert!(reply_text(&reply).starts_with("SMS terlalu panjang"));
-    assert!(verification_queue(&t).await.is_empty());
+    assert!(t.verification_queue().await.is_empty());
 }
 
 #[tokio::test]
@@ -301,7 +272,7 @@ async fn a_flood_from_one_number_is_refused_politely() {
         assert_eq!(silent.status, StatusCode::OK);
         assert_eq!(silent.body, "", "no reply SMS to a flood");
     }
-    assert!(verification_queue(&t).await.is_empty());
+    assert!(t.verification_queue().await.is_empty());
     // Another number is not affected.
     let other = sms(&t, "f-other", "085711112222", REPORT).await;
     assert!(reply_text(&other).starts_with("Laporan #"));
@@ -356,7 +327,7 @@ async fn unreadable_requests_get_the_help_text_never_an_error() {
         ))
         .await;
     assert!(reply_text(&reply).starts_with("Maaf, pesan tidak dikenali."));
-    assert!(verification_queue(&t).await.is_empty());
+    assert!(t.verification_queue().await.is_empty());
 }
 
 #[tokio::test]
@@ -376,7 +347,7 @@ async fn post_url_carries_the_text_in_the_body_in_its_charset() {
         "{}",
         reply.body
     );
-    let queue = verification_queue(&t).await;
+    let queue = t.verification_queue().await;
     assert_eq!(
         queue[0].report.body,
         "lampu jalan “mati” di Jalan Tjilik Riwut km 5 sejak seminggu"
@@ -454,7 +425,7 @@ async fn round_trip_through_kannel_report_status_follow_up_and_delivery_report()
     );
 
     // Once in the national verification queue, with its channel.
-    let queue = verification_queue(&t).await;
+    let queue = t.verification_queue().await;
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].report.channel, Channel::Sms);
     assert_eq!(queue[0].report.number.to_string(), number);
@@ -463,7 +434,7 @@ async fn round_trip_through_kannel_report_status_follow_up_and_delivery_report()
     let first = seen.0.lock().unwrap()[0].clone();
     let resent = raw_get(&format!("{base}/kannel/sms?{first}")).await;
     assert!(resent.contains(&format!("#{number}")), "{resent}");
-    assert_eq!(verification_queue(&t).await.len(), 1);
+    assert_eq!(t.verification_queue().await.len(), 1);
 
     // An officer follows it up; the worker sends the notice through Kannel.
     t.to_awaiting_reporter(&number, "Lubang sudah ditambal oleh Dinas PUPR.")

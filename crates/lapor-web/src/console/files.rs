@@ -57,23 +57,14 @@ fn download(content_type: &str, file_name: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// `GET /petugas/lampiran/{id}`: served with the type sniffed at upload, never inline.
+/// `GET /petugas/lampiran/{id}`: a follow-up's file, served with the type sniffed at upload,
+/// never inline.
 pub(crate) async fn attachment(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Response {
-    let staff = match staff(&state, &ctx).await {
-        Ok(s) => s,
-        Err(answer) => return answer,
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return PageError::not_found(ctx.tr).into_response();
-    };
-    match state.app.attachment_for_officer(&staff.officer, id).await {
-        Ok(file) => download(&file.meta.content_type, &file.meta.file_name, file.data),
-        Err(e) => PageError::from_app(e, ctx.tr).into_response(),
-    }
+    serve_file(&state, &ctx, &id, Stored::FollowUp).await
 }
 
 /// `GET /petugas/berkas-pelapor/{id}`: a file the reporter sent with the report.
@@ -82,14 +73,30 @@ pub(crate) async fn report_file(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Response {
-    let staff = match staff(&state, &ctx).await {
+    serve_file(&state, &ctx, &id, Stored::WithReport).await
+}
+
+/// Where a file is kept.
+enum Stored {
+    FollowUp,
+    WithReport,
+}
+
+/// A stored file for the signed-in officer, as a download; 404 for bad ids and files out
+/// of the officer's scope alike.
+async fn serve_file(state: &AppState, ctx: &Ctx, id: &str, stored: Stored) -> Response {
+    let staff = match staff(state, ctx).await {
         Ok(s) => s,
         Err(answer) => return answer,
     };
     let Ok(id) = id.parse::<i64>() else {
         return PageError::not_found(ctx.tr).into_response();
     };
-    match state.app.report_file_for_officer(&staff.officer, id).await {
+    let file = match stored {
+        Stored::FollowUp => state.app.attachment_for_officer(&staff.officer, id).await,
+        Stored::WithReport => state.app.report_file_for_officer(&staff.officer, id).await,
+    };
+    match file {
         Ok(file) => download(&file.meta.content_type, &file.meta.file_name, file.data),
         Err(e) => PageError::from_app(e, ctx.tr).into_response(),
     }

@@ -436,3 +436,43 @@ pub fn encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// The `value` of the first input named `name`.
+pub fn value_of(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no input named {name}"));
+    let tag_start = html[..start].rfind('<').unwrap();
+    let tag = &html[tag_start..start + html[start..].find('>').unwrap()];
+    let v = tag.find("value=\"").map_or("", |i| &tag[i + 7..]);
+    unescape(&v[..v.find('"').unwrap_or(v.len())])
+}
+
+/// Undoes askama's HTML escaping.
+pub fn unescape(s: &str) -> String {
+    s.replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#38;", "&")
+}
+
+impl TestApp {
+    /// The reports in the national admin's verification queue (unverified), newest first.
+    pub async fn verification_queue(&self) -> Vec<lapor_app::ReportRecord> {
+        let officers = self.officers().await;
+        let inbox = self
+            .app
+            .inbox(
+                &officers.national,
+                &lapor_app::InboxQuery {
+                    statuses: vec![lapor_domain::status::Status::Unverified],
+                    ..lapor_app::InboxQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        inbox.page.items.into_iter().map(|i| i.record).collect()
+    }
+}
