@@ -290,6 +290,21 @@ enum Step {
 }
 
 const REPORTS: &[DemoReport] = &[
+    // Waiting for the national admin, with only the province chosen: the router finds the
+    // city in the text and suggests its Dinas Perhubungan (street lights), saying why.
+    DemoReport {
+        classification: "pengaduan",
+        title: "Lampu PJU mati di Jl. Tjilik Riwut",
+        body: "lampu PJU mati di Jl. Tjilik Riwut km 5 Palangka Raya, sudah seminggu gelap total, rawan kecelakaan dan begal",
+        region: "62",
+        category: "",
+        target: None,
+        anonymous: false,
+        confidential: false,
+        reporter: Some(("Dewi Lestari", "081234500009")),
+        by_citizen: false,
+        steps: &[],
+    },
     DemoReport {
         classification: "pengaduan",
         title: "Jalan berlubang di Jalan Tjilik Riwut km 5",

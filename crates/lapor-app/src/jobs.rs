@@ -38,6 +38,8 @@ const SWEEP_BATCH: i64 = 500;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SweepSummary {
     pub routed: usize,
+    /// The version of a routing model trained during the sweep.
+    pub retrained: Option<i64>,
     pub alerts: usize,
     pub closed: usize,
     pub ombudsman_offers: usize,
@@ -379,6 +381,13 @@ impl App {
         // Rate-limit windows are at most an hour long; older counters only take space.
         self.db.prune_rate_limits(now - TimeDelta::days(1)).await?;
         let mut summary = SweepSummary::default();
+        // Learning from newly confirmed routings must not hold up deadlines: a failure is
+        // logged and the next sweep tries again.
+        match self.retrain_router_if_due().await {
+            Ok(Some(trained)) => summary.retrained = Some(trained.version),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "retraining the router failed"),
+        }
         for number in self.db.reports_needing_attention(now, SWEEP_BATCH).await? {
             let Some(report) = self
                 .db
@@ -466,6 +475,10 @@ impl App {
             })
         {
             self.route_to_chosen(report, target, now).await?;
+            summary.routed += 1;
+            return Ok(());
+        }
+        if self.auto_route(report).await? {
             summary.routed += 1;
             return Ok(());
         }

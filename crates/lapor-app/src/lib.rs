@@ -21,6 +21,7 @@ pub mod outbound;
 mod performance;
 mod policy;
 mod reports;
+pub mod routing;
 mod sms_intake;
 mod workflow;
 
@@ -152,6 +153,7 @@ pub struct App {
     categories: Arc<Vec<CategoryView>>,
     policy: Arc<std::sync::RwLock<Arc<Policy>>>,
     limiter: Arc<channels::Limiter>,
+    router_cache: routing::RouterCache,
 }
 
 impl App {
@@ -183,6 +185,7 @@ impl App {
             clock,
             categories: Arc::new(categories),
             policy: Arc::new(std::sync::RwLock::new(Arc::new(policy))),
+            router_cache: routing::RouterCache::default(),
         })
     }
 

@@ -30,6 +30,8 @@ pub struct Policy {
     pub limits: Limits,
     /// The national calendar (compiled-in holidays, imported years, the cuti bersama setting).
     pub calendar: Calendar,
+    /// Route automatically above this confidence (off when `None`).
+    pub auto_route_threshold: Option<f32>,
     agencies: HashMap<String, AgencyInfo>,
     /// Agencies with regional holidays of their own (or inherited from a parent).
     regional: HashMap<String, Calendar>,
@@ -70,6 +72,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
         "calendar.cuti_bersama_stops_clock",
         "whether cuti bersama days are non-working (true/false, default true)",
     ),
+    (
+        crate::routing::AUTO_ROUTE_SETTING,
+        "route reports automatically when the first suggestion is this sure (0.3-1; empty: never, the default)",
+    ),
 ];
 
 fn invalid(field: &'static str) -> AppError {
@@ -77,7 +83,13 @@ fn invalid(field: &'static str) -> AppError {
 }
 
 /// Applies one setting to `limits`/`cuti`; refuses unknown keys and bad values.
-fn apply_setting(limits: &mut Limits, cuti: &mut bool, key: &str, value: &str) -> Result<()> {
+fn apply_setting(
+    limits: &mut Limits,
+    cuti: &mut bool,
+    auto_route: &mut Option<f32>,
+    key: &str,
+    value: &str,
+) -> Result<()> {
     let number = |v: &str| {
         v.trim()
             .parse::<u32>()
@@ -102,6 +114,18 @@ fn apply_setting(limits: &mut Limits, cuti: &mut bool, key: &str, value: &str) -
                 _ => return Err(invalid("value")),
             }
         }
+        crate::routing::AUTO_ROUTE_SETTING => {
+            *auto_route = match value.trim() {
+                "" => None,
+                v => Some(
+                    v.replace(',', ".")
+                        .parse::<f32>()
+                        .ok()
+                        .filter(|t| (0.3..=1.0).contains(t))
+                        .ok_or_else(|| invalid("value"))?,
+                ),
+            }
+        }
         _ => return Err(invalid("key")),
     }
     Ok(())
@@ -112,13 +136,22 @@ impl Policy {
     pub(crate) async fn load(db: &Db) -> Result<Self> {
         let mut limits = Limits::default();
         let mut cuti = true;
+        let mut auto_route_threshold = None;
         for (key, value) in db.settings().await? {
             // Channel state shares the table (the e-mail reply secret, IMAP positions).
             if key.starts_with("email.") {
                 continue;
             }
             // A bad stored value must not stop the service: keep the default and say so.
-            if apply_setting(&mut limits, &mut cuti, &key, &value).is_err() {
+            if apply_setting(
+                &mut limits,
+                &mut cuti,
+                &mut auto_route_threshold,
+                &key,
+                &value,
+            )
+            .is_err()
+            {
                 tracing::warn!(key, "ignoring an invalid setting");
             }
         }
@@ -184,6 +217,7 @@ impl Policy {
         }
         Ok(Self {
             limits,
+            auto_route_threshold,
             calendar,
             agencies,
             regional,
@@ -380,7 +414,7 @@ impl App {
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         let mut limits = Limits::default();
         let mut cuti = true;
-        apply_setting(&mut limits, &mut cuti, key, value)?;
+        apply_setting(&mut limits, &mut cuti, &mut None, key, value)?;
         self.db.set_setting(key, value.trim()).await?;
         self.reload_policy().await
     }

@@ -213,8 +213,9 @@ impl App {
         let policy = self.fresh_policy().await?;
         let zone = lapor_domain::calendar::Zone::Wib;
         let due = policy.calendar.due(now, policy.limits.verification, zone);
-        // A chosen agency is routed by the next sweep, at once.
-        let attention = if report.target_agency.is_some() {
+        // A chosen agency is routed by the next sweep, at once; so is a report the router may
+        // route by itself.
+        let attention = if report.target_agency.is_some() || policy.auto_route_threshold.is_some() {
             now
         } else {
             due

@@ -136,6 +136,8 @@ pub struct Case {
     pub can_raise_privacy: bool,
     /// Units the report can be disposed to (agency admins).
     pub dispose_to: Vec<AgencyInfo>,
+    /// The router's suggestions for the routing or disposisi this officer may do now.
+    pub routing: Option<crate::routing::Routing>,
 }
 
 /// One step an officer takes.
@@ -169,6 +171,10 @@ pub enum Command {
         suggested_agency: Option<String>,
     },
     ReturnToAgency {
+        reason: String,
+    },
+    /// Take back an automatic routing (national admin).
+    UndoAutoRoute {
         reason: String,
     },
     FollowUp {
@@ -314,6 +320,26 @@ fn last_step(report: &ReportWithHistory, action: Action) -> Option<&Event> {
         .rev()
         .map(|e| &e.event)
         .find(|e| matches!(&e.kind, EventKind::Transition { action: a, .. } if *a == action))
+}
+
+/// How the report last reached an agency: verified by the national admin, sent to the agency
+/// the reporter chose, or routed automatically.
+fn last_routing(report: &ReportWithHistory) -> Option<Action> {
+    report
+        .history
+        .iter()
+        .rev()
+        .find_map(|e| match &e.event.kind {
+            EventKind::Transition { action, .. }
+                if matches!(
+                    action,
+                    Action::Verify | Action::RouteToChosenAgency | Action::AutoRoute
+                ) =>
+            {
+                Some(*action)
+            }
+            _ => None,
+        })
 }
 
 fn units_disposed(report: &ReportWithHistory) -> bool {
@@ -511,6 +537,24 @@ impl App {
             }
             _ => Vec::new(),
         };
+        let within = if actions.contains(&Action::Verify) {
+            Some(None)
+        } else if actions.contains(&Action::Dispose) {
+            Some(officer.agency.as_deref())
+        } else {
+            None
+        };
+        // Suggestions help; their failure must not hide the report.
+        let routing = match within {
+            Some(within) => match self.suggest(&report, within).await {
+                Ok(routing) => Some(routing),
+                Err(error) => {
+                    tracing::error!(%error, "routing suggestions unavailable");
+                    None
+                }
+            },
+            None => None,
+        };
         Ok(Case {
             deadline: deadline_view(&policy, r.agency.as_deref(), &clocks, self.now()),
             resolution_due: clocks.resolution_due,
@@ -523,6 +567,7 @@ impl App {
             units,
             actions,
             dispose_to,
+            routing,
             report,
         })
     }
@@ -548,6 +593,9 @@ impl App {
                 // A unit returns to its agency; routed straight to a unit, it has no agency
                 // admin above it in this report, so bukan wewenang is the agency admin's.
                 Action::ReturnToAgency => units_disposed(report),
+                // Only the router's own routing can be taken back this way; an officer's is
+                // changed by routing again.
+                Action::UndoAutoRoute => last_routing(report) == Some(Action::AutoRoute),
                 _ => true,
             })
             .collect()
@@ -894,6 +942,27 @@ impl App {
                     Notice::Returned,
                     NoticeData {
                         agency: name,
+                        text: Some(reason),
+                        ..NoticeData::default()
+                    },
+                ));
+            }
+            Command::UndoAutoRoute { reason } => {
+                let to = check(Action::UndoAutoRoute)?;
+                let reason = required_text("reason", &reason, 10, 2000)?;
+                draft.step(
+                    now,
+                    actor,
+                    Action::UndoAutoRoute,
+                    to,
+                    with_reason(Some(reason.clone())),
+                );
+                // The agency it was sent to learns that it is no longer theirs.
+                officer_notices.push((
+                    Role::AdminInstansi,
+                    r.agency.iter().cloned().collect(),
+                    Notice::ReturnedToAgency,
+                    NoticeData {
                         text: Some(reason),
                         ..NoticeData::default()
                     },

@@ -6,8 +6,12 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use lapor_app::{App, BootstrapProgress, SystemClock};
+use lapor_app::{App, AppError, BootstrapProgress, SystemClock};
 use lapor_domain::user::Role;
+use lapor_router::eval::LabelLevel;
+use lapor_router::model::TrainOptions;
+
+mod route_eval;
 
 /// How often a worker looks for due jobs.
 const POLL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -145,6 +149,11 @@ enum Command {
         #[arg(long)]
         every: Option<u64>,
     },
+    /// Automatic routing: measure it, or train it on the confirmed routings of this database.
+    Route {
+        #[command(subcommand)]
+        command: RouteCommand,
+    },
     /// The delivery log of webhooks and SMS, newest first.
     Deliveries {
         /// Only this API client's webhooks.
@@ -152,6 +161,46 @@ enum Command {
         client: Option<i64>,
         #[arg(long, default_value_t = 50)]
         limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum RouteCommand {
+    /// Measure the router on labelled complaints (CSV: text, label, location_text,
+    /// kecamatan_code, kelurahan_code): `--train A.csv --test B.csv`, or `--cv 5 FILE`.
+    Eval {
+        #[arg(long, requires = "test")]
+        train: Option<PathBuf>,
+        #[arg(long, requires = "train")]
+        test: Option<PathBuf>,
+        /// Cross-validation with this many folds over FILE.
+        #[arg(long, conflicts_with_all = ["train", "test"], requires = "file")]
+        cv: Option<usize>,
+        file: Option<PathBuf>,
+        /// `all` (every unit) or `opd` (kecamatan and kelurahan labels collapsed).
+        #[arg(long, default_value = "all", value_parser = ["all", "opd"])]
+        level: String,
+        /// Weigh classes inversely to their size (favours macro-F1 over accuracy).
+        #[arg(long)]
+        balanced: bool,
+        /// SVM regularisation (larger fits the training data more closely).
+        #[arg(long, default_value_t = 0.5)]
+        c: f32,
+        /// Write each row's fold to this CSV (to run other classifiers on the same folds).
+        #[arg(long)]
+        folds_out: Option<PathBuf>,
+    },
+    /// Learn a new model version from this database's confirmed routings (the worker also
+    /// retrains by itself as they accumulate).
+    Train,
+    /// The model in use and the routing rules in force.
+    Show,
+    /// Set the rule for a category at a level of government (`daerah`, `provinsi`,
+    /// `nasional`): reports of that category go to the agency whose name has these words.
+    Rule {
+        category: String,
+        level: String,
+        role_hint: String,
     },
 }
 
@@ -595,6 +644,37 @@ async fn main() -> anyhow::Result<()> {
             app.close().await;
             result?;
         }
+        Command::Route {
+            command:
+                RouteCommand::Eval {
+                    train,
+                    test,
+                    cv,
+                    file,
+                    level,
+                    balanced,
+                    c,
+                    folds_out,
+                },
+        } => route_eval::run(route_eval::EvalArgs {
+            train,
+            test,
+            cv,
+            file,
+            level: if level == "opd" {
+                LabelLevel::Opd
+            } else {
+                LabelLevel::All
+            },
+            options: TrainOptions { c, balanced },
+            folds_out,
+        })?,
+        Command::Route { command } => {
+            let app = open(&cli.database).await?;
+            let result = route(&app, command).await;
+            app.close().await;
+            result?;
+        }
         Command::Deliveries { client, limit } => {
             let app = open(&cli.database).await?;
             let log = app.deliveries(client, limit).await;
@@ -710,6 +790,56 @@ async fn poll_imap(
             () = tokio::time::sleep(std::time::Duration::from_secs(every.max(1))) => {}
         }
     }
+}
+
+async fn route(app: &App, command: RouteCommand) -> anyhow::Result<()> {
+    match command {
+        RouteCommand::Eval { .. } => bail!("evaluation needs no database"),
+        RouteCommand::Train => {
+            let trained = match app.train_router().await {
+                Err(AppError::Invalid(_)) => bail!(
+                    "too few confirmed routings to learn from (at least 30, to two agencies or more)"
+                ),
+                other => other?,
+            };
+            println!(
+                "Model version {} trained on {} confirmed routings, {} agency roles.",
+                trained.version, trained.examples, trained.roles
+            );
+        }
+        RouteCommand::Show => {
+            match app.routing_model().await? {
+                Some(m) => println!(
+                    "Model version {} trained {} on {} confirmed routings ({} roles).",
+                    m.version, m.trained_at, m.examples, m.roles
+                ),
+                None => println!("No model yet: routing uses the rules below."),
+            }
+            for rule in app.routing_rules().await? {
+                println!(
+                    "{:<36} {:<9} {}",
+                    rule.category,
+                    rule.level.code(),
+                    rule.role_hint
+                );
+            }
+        }
+        RouteCommand::Rule {
+            category,
+            level,
+            role_hint,
+        } => {
+            match app
+                .set_routing_rule(None, &category, &level, &role_hint)
+                .await
+            {
+                Err(AppError::Invalid(errors)) => bail!("{errors}"),
+                other => other?,
+            }
+            println!("Rule set: {category} at {level} → {role_hint}");
+        }
+    }
+    Ok(())
 }
 
 async fn apikey(app: &App, command: ApikeyCommand) -> anyhow::Result<()> {

@@ -135,6 +135,11 @@ pub enum Action {
     Verify,
     /// A report whose reporter chose the agency goes straight to that agency.
     RouteToChosenAgency,
+    /// Disposisi otomatis: the router was confident enough to route the report itself (only
+    /// where the deployment switched this on).
+    AutoRoute,
+    /// The national admin takes back an automatic routing: the report returns to verification.
+    UndoAutoRoute,
     /// Tunda: hold, with a reason.
     Pend,
     /// Ask the reporter for more information; the verification clock stops until they answer.
@@ -199,9 +204,11 @@ const UNRESOLVED: &[Status] = &[
 ];
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::Verify,
         Action::RouteToChosenAgency,
+        Action::AutoRoute,
+        Action::UndoAutoRoute,
         Action::Pend,
         Action::RequestInformation,
         Action::SupplyInformation,
@@ -225,6 +232,8 @@ impl Action {
         match self {
             Action::Verify => "verify",
             Action::RouteToChosenAgency => "route_to_chosen_agency",
+            Action::AutoRoute => "auto_route",
+            Action::UndoAutoRoute => "undo_auto_route",
             Action::Pend => "pend",
             Action::RequestInformation => "request_information",
             Action::SupplyInformation => "supply_information",
@@ -273,7 +282,10 @@ impl Action {
                 Target::To(S::Routed),
                 &[R::AdminNasional],
             ),
-            Action::RouteToChosenAgency => (&[S::Unverified], Target::To(S::Routed), &[R::System]),
+            Action::RouteToChosenAgency | Action::AutoRoute => {
+                (&[S::Unverified], Target::To(S::Routed), &[R::System])
+            }
+            Action::UndoAutoRoute => (&[S::Routed], Target::To(S::Unverified), &[R::AdminNasional]),
             Action::Pend => (
                 &[S::Unverified, S::Returned],
                 Target::To(S::Pending),
@@ -396,6 +408,8 @@ mod tests {
         (S::Routed, Action::Verify, R::AdminNasional, S::Routed, S::Routed),
         (S::Disposed, Action::Verify, R::AdminNasional, S::Routed, S::Routed),
         (S::Unverified, Action::RouteToChosenAgency, R::System, S::Routed, S::Routed),
+        (S::Unverified, Action::AutoRoute, R::System, S::Routed, S::Routed),
+        (S::Routed, Action::UndoAutoRoute, R::AdminNasional, S::Unverified, S::Unverified),
         (S::Unverified, Action::Pend, R::AdminNasional, S::Pending, S::Pending),
         (S::Returned, Action::Pend, R::AdminNasional, S::Pending, S::Pending),
         (S::Unverified, Action::RequestInformation, R::AdminNasional, S::Pending, S::Pending),

@@ -255,9 +255,15 @@ pub fn clocks(
                     open.until = Some(event.at);
                 }
             }
-            Action::Verify | Action::RouteToChosenAgency => {
+            Action::Verify | Action::RouteToChosenAgency | Action::AutoRoute => {
                 agency_start = Some(event.at);
                 routed_at = Some(event.at);
+            }
+            // Back to verification, whose clock kept running from submission: an automatic
+            // route that was wrong gives the national admin no extra days.
+            Action::UndoAutoRoute => {
+                agency_start = None;
+                routed_at = None;
             }
             Action::ReporterReply | Action::Reopen => agency_start = Some(event.at),
             Action::PublishFollowUp => reporter_start = Some(event.at),

@@ -1,10 +1,17 @@
-//! Automatic routing of Lapor (issue 5, being built): from a report's text and place to the
-//! competent agency. Pure and fast — no network, no downloaded model — so it can run inside
-//! every request and every job.
+//! Automatic routing of Lapor: from a report's text and place to the competent agency. Pure
+//! and fast — no network, no downloaded model — so it can run inside every request and job.
 //!
-//! This first part is the Indonesian text handling every later feature stands on: complaints
-//! arrive from phones in colloquial, abbreviated, misspelled Indonesian ("lampu pju di jln
-//! raya gk nyala2 udh 3 hr"), and both the learned model and place extraction need the same
-//! normal form of it.
+//! Complaints arrive from phones in colloquial, abbreviated, misspelled Indonesian ("lampu pju
+//! di jln raya gk nyala2 udh 3 hr"); [`text`] gives them one normal form, [`features`] turns
+//! them into character n-grams and words, and [`model`] learns from the deployment's own
+//! confirmed routings which agency role handles what.
 
+pub mod directory;
+pub mod eval;
+pub mod features;
+pub mod model;
+pub mod place;
+pub mod route;
+pub mod rules;
+mod svm;
 pub mod text;

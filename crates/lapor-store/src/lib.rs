@@ -19,6 +19,7 @@ mod channels;
 pub mod open311;
 mod reference;
 mod reports;
+mod routing;
 mod users;
 mod workflow;
 mod writer;
@@ -30,6 +31,7 @@ pub use reports::{
     IDEMPOTENCY_WINDOW, InboxFilter, InboxScope, Page, PublicFilter, ReportKey, ReportRecord,
     ReportWithHistory, ReporterRecord, StoredEvent, SubmitOutcome, SubmitRecord, WorkflowState,
 };
+pub use routing::{ConfirmedRouting, RoutingModelRecord, RoutingRuleRecord};
 pub use users::{NewUserRecord, UserRecord};
 pub use workflow::{
     Applied, AttachmentFile, AttachmentMeta, Change, ContentUpdate, EscalationKey, FollowUpRecord,

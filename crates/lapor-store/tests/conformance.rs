@@ -139,6 +139,8 @@ async fn migration_parity() {
             "report_units",
             "reporters",
             "reports",
+            "routing_models",
+            "routing_rules",
             "sessions",
             "settings",
             "step_outcomes",

@@ -483,6 +483,11 @@ impl Tr {
 
 /// Labels of domain values, sentences of history events, dates in WIB.
 impl Tr {
+    #[must_use]
+    pub fn is_english(&self) -> bool {
+        self.0 == Lang::En
+    }
+
     fn pick(&self, id: &'static str, en: &'static str) -> &'static str {
         if self.0 == Lang::En { en } else { id }
     }
@@ -749,6 +754,10 @@ impl Tr {
                 format!("Routed to {to}, the agency the reporter chose")
             }
             Action::RouteToChosenAgency => format!("Diteruskan ke {to}, instansi pilihan pelapor"),
+            Action::AutoRoute if en => format!("Routed automatically to {to}"),
+            Action::AutoRoute => format!("Diteruskan otomatis ke {to}"),
+            Action::UndoAutoRoute if en => "Automatic routing undone: back to verification".to_owned(),
+            Action::UndoAutoRoute => "Disposisi otomatis dibatalkan: kembali ke verifikasi".to_owned(),
             Action::Dispose => match target {
                 Some(units) if en => format!("Passed on (disposisi) to {units}"),
                 Some(units) => format!("Disposisi ke {units}"),

@@ -181,7 +181,7 @@ pub async fn submit_record(db: &Db, record: &SubmitRecord) -> ReportNumber {
 
 pub fn role_for(action: Action) -> ActorRole {
     match action {
-        Action::RouteToChosenAgency | Action::AutoClose => ActorRole::System,
+        Action::RouteToChosenAgency | Action::AutoRoute | Action::AutoClose => ActorRole::System,
         Action::Dispose
         | Action::ReturnNotAuthority
         | Action::PublishFollowUp
@@ -193,9 +193,11 @@ pub fn role_for(action: Action) -> ActorRole {
         | Action::EscalateOmbudsman => ActorRole::Reporter,
         Action::SupplyInformation => ActorRole::Reporter,
         Action::Accept => ActorRole::AdminInstansi,
-        Action::Verify | Action::Pend | Action::RequestInformation | Action::Archive => {
-            ActorRole::AdminNasional
-        }
+        Action::Verify
+        | Action::UndoAutoRoute
+        | Action::Pend
+        | Action::RequestInformation
+        | Action::Archive => ActorRole::AdminNasional,
     }
 }
 

@@ -59,6 +59,9 @@ pub(crate) fn command(posted: Posted) -> Option<Command> {
         Action::ReturnToAgency => Command::ReturnToAgency {
             reason: text("reason"),
         },
+        Action::UndoAutoRoute => Command::UndoAutoRoute {
+            reason: text("reason"),
+        },
         Action::FollowUp => Command::FollowUp {
             text: text("text"),
             attachments: posted.files,
@@ -101,6 +104,14 @@ pub(crate) struct ArchiveForm {
     pub text: String,
 }
 
+/// One of the router's suggestions, as shown above the routing and disposisi forms.
+pub(crate) struct SuggestionView {
+    pub code: String,
+    pub name: String,
+    pub percent: u32,
+    pub reasons: Vec<String>,
+}
+
 pub(crate) struct ReturnForm {
     pub reason: String,
     pub agencies: Vec<Opt>,
@@ -118,6 +129,9 @@ pub(crate) struct Forms {
     pub dispose: Option<Vec<Opt>>,
     pub return_not_authority: Option<ReturnForm>,
     pub return_to_agency: Option<String>,
+    pub undo_auto_route: Option<String>,
+    /// The router's suggestions for the routing or disposisi form on this page.
+    pub suggestions: Vec<SuggestionView>,
     pub follow_up: Option<String>,
     pub publish_follow_up: bool,
     pub reject_follow_up: Option<String>,
@@ -135,6 +149,7 @@ impl Forms {
             || self.dispose.is_some()
             || self.return_not_authority.is_some()
             || self.return_to_agency.is_some()
+            || self.undo_auto_route.is_some()
             || self.follow_up.is_some()
             || self.publish_follow_up
             || self.reject_follow_up.is_some()
@@ -151,6 +166,22 @@ impl Forms {
     ) -> Result<Self, PageError> {
         let r = &case.report.record.report;
         let open = |action: Action| case.actions.contains(&action);
+        let suggestions: Vec<SuggestionView> = case
+            .routing
+            .iter()
+            .flat_map(|routing| &routing.suggestions)
+            .map(|s| SuggestionView {
+                code: s.agency.clone(),
+                name: s.name.clone(),
+                percent: percent(s.confidence),
+                reasons: s
+                    .reasons
+                    .iter()
+                    .map(|x| x.describe(tr.is_english()))
+                    .collect(),
+            })
+            .collect();
+        let top_suggestion = suggestions.first().map(|s| s.code.clone());
         let typed = |action: &str| failed.filter(|f| f.get("action") == action);
         // A text field: what was typed into the failed form, else empty.
         let text_of = |action: Action, name: &str| -> Option<String> {
@@ -179,7 +210,25 @@ impl Forms {
                 "handling_class",
                 case.report.record.workflow.handling_class.code().to_owned(),
             );
-            let agency = get("agency", default_agency(case).unwrap_or_default());
+            let agency = get(
+                "agency",
+                default_agency(case, top_suggestion.as_deref()).unwrap_or_default(),
+            );
+            let mut agencies =
+                agency_options(app, tr, agency.trim(), Some(&r.location.region)).await?;
+            // A suggested agency outside the region's list is still offered, first.
+            for s in suggestions.iter().rev() {
+                if !agencies.iter().any(|o| o.value == s.code) {
+                    agencies.insert(
+                        0,
+                        Opt {
+                            selected: s.code == agency.trim(),
+                            value: s.code.clone(),
+                            label: s.name.clone(),
+                        },
+                    );
+                }
+            }
             Some(VerifyForm {
                 title: get("title", r.title.clone()),
                 classifications: Classification::ALL
@@ -199,7 +248,7 @@ impl Forms {
                         selected: c.code() == class,
                     })
                     .collect(),
-                agencies: agency_options(app, tr, agency.trim(), Some(&r.location.region)).await?,
+                agencies,
                 agency_other: get("agency_other", String::new()),
                 privacy: privacy(Action::Verify.code()),
             })
@@ -241,7 +290,10 @@ impl Forms {
             None
         };
         let dispose = open(Action::Dispose).then(|| {
-            let chosen = typed(Action::Dispose.code()).map(units).unwrap_or_default();
+            // Prefilled with the router's first suggestion until the admin chooses.
+            let chosen = typed(Action::Dispose.code())
+                .map(units)
+                .unwrap_or_else(|| top_suggestion.iter().cloned().collect());
             case.dispose_to
                 .iter()
                 .map(|u| Opt {
@@ -261,6 +313,8 @@ impl Forms {
             dispose,
             return_not_authority,
             return_to_agency: text_of(Action::ReturnToAgency, "reason"),
+            undo_auto_route: text_of(Action::UndoAutoRoute, "reason"),
+            suggestions,
             follow_up: text_of(Action::FollowUp, "text"),
             publish_follow_up: open(Action::PublishFollowUp),
             reject_follow_up: text_of(Action::RejectFollowUp, "reason"),
@@ -269,9 +323,18 @@ impl Forms {
     }
 }
 
+/// 0..1 as a whole percentage.
+fn percent(confidence: f32) -> u32 {
+    // Confidences are in 0..=1, so the cast cannot truncate or wrap.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let p = (confidence.clamp(0.0, 1.0) * 100.0).round() as u32;
+    p
+}
+
 /// The agency to offer first when verifying: the one suggested by the agency that returned
-/// the report, else the one the reporter chose, else the current one.
-fn default_agency(case: &Case) -> Option<String> {
+/// the report, else the one the reporter chose, else the router's first suggestion, else the
+/// current one.
+fn default_agency(case: &Case, suggested_by_router: Option<&str>) -> Option<String> {
     let r = &case.report.record.report;
     let suggested = (r.status == Status::Returned)
         .then(|| {
@@ -292,6 +355,7 @@ fn default_agency(case: &Case) -> Option<String> {
         .flatten();
     suggested
         .or_else(|| r.target_agency.clone())
+        .or_else(|| suggested_by_router.map(str::to_owned))
         .or_else(|| r.agency.clone())
 }
 

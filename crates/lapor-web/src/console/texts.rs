@@ -74,6 +74,10 @@ console_texts! {
     c_act_return_not_authority: "Bukan wewenang: kembalikan", "Not our authority: return it";
     c_act_return_not_authority_hint: "Laporan kembali ke admin nasional untuk diteruskan ke instansi lain.", "The report goes back to the national admins to be routed elsewhere.";
     c_act_return_to_agency: "Kembalikan ke instansi", "Hand back to the agency";
+    c_suggestions: "Saran disposisi", "Suggested routing";
+    c_suggestions_hint: "Usulan otomatis dari isi dan lokasi laporan; periksa alasannya sebelum memilih.", "Proposed automatically from the report's text and place; check the reasons before choosing.";
+    c_act_undo_auto_route: "Batalkan disposisi otomatis", "Undo the automatic routing";
+    c_undo_auto_route_hint: "Laporan kembali ke antrean verifikasi; instansi tujuan diberi tahu.", "The report goes back to the verification queue; the agency it was sent to is told.";
     c_act_archive: "Arsipkan", "Archive";
     c_act_raise_privacy: "Tambah perlindungan pelapor", "Add protection for the reporter";
     c_label_title: "Judul", "Title";
