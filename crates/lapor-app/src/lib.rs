@@ -14,6 +14,7 @@ mod channels;
 mod console;
 pub mod demo;
 mod email_intake;
+pub mod hints;
 mod jobs;
 pub mod notify;
 pub mod open311;

@@ -9,6 +9,7 @@
 pub mod directory;
 pub mod eval;
 pub mod features;
+pub mod hints;
 pub mod model;
 pub mod place;
 pub mod route;

@@ -198,6 +198,10 @@ texts! {
     form_region_query_empty: "Ketik nama wilayah yang dicari.", "Type the name of the region to search for.";
     form_address_label: "Alamat atau patokan", "Address or landmark";
     form_address_hint: "Nama jalan, nomor rumah, RT/RW, atau patokan terdekat.", "Street, house number, RT/RW or the nearest landmark.";
+    form_check: "Periksa kelengkapan", "Check what is missing";
+    form_hints_title: "Laporan lebih cepat ditindaklanjuti bila Anda melengkapi:", "Your report will be handled faster if you add:";
+    form_hints_complete: "Laporan Anda sudah menyebutkan apa, di mana, dan kapan.", "Your report says what, where and when.";
+    form_hints_note: "Ini hanya saran: Anda tetap dapat langsung mengirim laporan.", "These are only suggestions: you can send the report as it is.";
     form_category_label: "Kategori", "Category";
     form_category_none: "— pilih kategori —", "— choose a category —";
     form_category_general: "umum", "general";

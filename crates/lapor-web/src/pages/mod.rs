@@ -48,6 +48,10 @@ pub fn routes() -> Router<AppState> {
             get(|| async { see_other("/lacak") }).post(track::attachment),
         )
         .route("/laporan", get(public::list))
+        .route(
+            "/laporan/petunjuk",
+            get(|| async { see_other("/lapor") }).post(report_form::hints),
+        )
         .route("/laporan/{number}", get(public::detail))
         .route("/wilayah", get(regions::browse))
         .route(

@@ -6,11 +6,18 @@
 //! `region_clear` and `region_search` render the form again with everything typed kept.
 //! The submit button comes first in the form's DOM so that Enter in a text field sends the
 //! report, not a picker step; CSS moves it to the bottom.
+//!
+//! Guided input (issue 5): the button `periksa` renders the form again with hints on what the
+//! report still lacks (what, where, when), and a small inline script shows the same hints
+//! while typing, asking `POST /laporan/petunjuk` so the rules live only in Rust. Both only
+//! advise: «Kirim» always files the report.
 
 use askama::Template;
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use lapor_app::hints::{Aspect, DraftFields, Gap};
 use lapor_app::{AppError, Receipt, Submission};
 use lapor_domain::region::{RegionCode, RegionLevel, regions};
 use lapor_domain::report::{Channel, Classification, ReportInput};
@@ -23,6 +30,7 @@ use super::{
 };
 use crate::AppState;
 use crate::error::PageError;
+use crate::i18n::{Lang, Tr};
 use crate::request::{CsrfForm, FormData};
 
 /// At most this many regions are listed for a name search.
@@ -101,6 +109,41 @@ fn known_region(raw: &str) -> Option<RegionCode> {
         .filter(|c| regions().contains(c))
 }
 
+/// One hint on what the report lacks, linking to the input that can supply it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HintItem {
+    /// `what`, `where` or `when`.
+    pub aspect: &'static str,
+    /// The id of the input to fill in.
+    pub field: &'static str,
+    pub text: &'static str,
+}
+
+/// What the typed report still lacks, in the page language.
+fn hints_for(fields: &ReportFields, tr: Tr) -> Vec<HintItem> {
+    lapor_app::hints::check(&DraftFields {
+        classification: &fields.classification,
+        title: &fields.title,
+        body: &fields.body,
+        region_code: &fields.region_code,
+        address: &fields.address,
+        incident_date: &fields.incident_date,
+    })
+    .into_iter()
+    .map(|hint| HintItem {
+        aspect: hint.aspect.code(),
+        field: match (hint.aspect, hint.gap) {
+            (Aspect::What, _) => "body",
+            // A province is chosen: narrowing it down is the quickest fix.
+            (Aspect::Where, Gap::Weak) => "region_pick",
+            (Aspect::Where, Gap::Missing) => "address",
+            (Aspect::When, _) => "incident_date",
+        },
+        text: if tr.0 == Lang::En { hint.en } else { hint.id },
+    })
+    .collect()
+}
+
 /// A classification radio button.
 pub struct ClassificationChoice {
     pub value: &'static str,
@@ -137,6 +180,9 @@ struct ReportFormPage {
     agencies: Vec<Opt>,
     filed_as: Option<String>,
     max_date: String,
+    hints: Vec<HintItem>,
+    /// Whether the hint box is shown (after «Periksa kelengkapan» or refused input).
+    hints_shown: bool,
 }
 
 #[derive(Template)]
@@ -156,6 +202,8 @@ struct Extras {
     notice: Option<String>,
     search: Option<Vec<Opt>>,
     search_message: Option<&'static str>,
+    /// The visitor asked what the report lacks.
+    check: bool,
 }
 
 async fn form_page(
@@ -214,8 +262,17 @@ async fn form_page(
             checked: fields.classification == c.code(),
         })
         .collect();
+    // Refused input gets the hints too: what is missing is then worth saying twice.
+    let hints_shown = extras.check || !extras.errors.is_empty();
+    let hints = if hints_shown {
+        hints_for(&fields, tr)
+    } else {
+        Vec::new()
+    };
     let page = ReportFormPage {
         chrome: ctx.chrome(),
+        hints,
+        hints_shown,
         errors: extras.errors,
         notice: extras.notice,
         classifications,
@@ -278,6 +335,17 @@ pub async fn post(
             form_page(&state, &ctx, fields, Extras::default(), StatusCode::OK).await
         }
         "region_search" => search(&state, &ctx, fields).await,
+        // A hint, never a block: nothing is stored, everything typed is kept.
+        "periksa" => {
+            if let Some(code) = picked.as_deref().and_then(known_region) {
+                fields.region_code = code.as_str().to_owned();
+            }
+            let extras = Extras {
+                check: true,
+                ..Extras::default()
+            };
+            form_page(&state, &ctx, fields, extras, StatusCode::OK).await
+        }
         // Enter in the search box sends the first button (the report); with no region
         // chosen yet the visitor meant to search.
         _ if picked.is_none()
@@ -293,6 +361,16 @@ pub async fn post(
             submit(&state, &ctx, fields, picked).await
         }
     }
+}
+
+/// `POST /laporan/petunjuk`: the hints for the form's fields as JSON, for the form's script.
+/// A post with the form's CSRF token, so the report's text stays out of URLs and logs.
+pub async fn hints(tr: Tr, CsrfForm(form): CsrfForm) -> Response {
+    let mut fields = ReportFields::from_form(&form);
+    if let Some(code) = picked_region(&form).as_deref().and_then(known_region) {
+        fields.region_code = code.as_str().to_owned();
+    }
+    no_store(Json(serde_json::json!({ "hints": hints_for(&fields, tr) })).into_response())
 }
 
 async fn search(state: &AppState, ctx: &Ctx, fields: ReportFields) -> Response {
