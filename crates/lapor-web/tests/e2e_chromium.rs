@@ -1,5 +1,5 @@
-//! End-to-end test of the citizen and officer flow in headless Chromium with JavaScript
-//! disabled.
+//! End-to-end tests in headless Chromium: the citizen and officer flow with JavaScript
+//! disabled, and the report form's live hints with JavaScript on.
 //!
 //! It submits a complaint on `/lapor`, looks it up on `/lacak`, then logs in as the demo
 //! national admin, verifies and routes it in the officer console, and tracks it again as the
@@ -204,7 +204,7 @@ async fn text_of(client: &Client, id: &str) -> String {
         .to_owned()
 }
 
-fn capabilities(profile_dir: &Path) -> fantoccini::wd::Capabilities {
+fn capabilities(profile_dir: &Path, javascript: bool) -> fantoccini::wd::Capabilities {
     let mut chrome = json!({
         "args": [
             "--headless=new",
@@ -219,9 +219,11 @@ fn capabilities(profile_dir: &Path) -> fantoccini::wd::Capabilities {
             format!("--window-size={WIDTH},{HEIGHT}"),
             format!("--user-data-dir={}", profile_dir.display()),
         ],
-        // JavaScript off: every page must work as plain HTML forms.
-        "prefs": { "profile.managed_default_content_settings.javascript": 2 },
     });
+    if !javascript {
+        // JavaScript off: every page must work as plain HTML forms.
+        chrome["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+    }
     if let Some(binary) = std::env::var_os("LAPOR_TEST_CHROMIUM").filter(|b| !b.is_empty()) {
         chrome["binary"] = json!(binary.to_string_lossy());
     }
@@ -244,6 +246,21 @@ fn is_tracking_code(code: &str) -> bool {
 
 #[tokio::test]
 async fn citizen_reports_and_tracks_without_javascript() {
+    in_browser(false, run_flow).await;
+}
+
+#[tokio::test]
+async fn the_report_form_hints_what_is_missing_while_typing() {
+    in_browser(true, |client, base, _| live_hints(client, base)).await;
+}
+
+/// Starts the server (unless one is given) and chromedriver, runs `flow` with a browser
+/// session, the base URL and the demo national admin's password, and cleans up.
+async fn in_browser<F, Fut>(javascript: bool, flow: F)
+where
+    F: FnOnce(Client, String, Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>> + Send + 'static,
+{
     let Some(chromedriver) = std::env::var_os("LAPOR_TEST_CHROMEDRIVER").filter(|v| !v.is_empty())
     else {
         // Straight to stderr, past the test harness's capture, so that CI logs show the skip.
@@ -291,7 +308,7 @@ async fn citizen_reports_and_tracks_without_javascript() {
     std::fs::create_dir_all(&profile).expect("create the Chromium profile directory");
     let client = ClientBuilder::rustls()
         .expect("rustls connector for WebDriver")
-        .capabilities(capabilities(&profile))
+        .capabilities(capabilities(&profile, javascript))
         .connect(&format!("http://127.0.0.1:{driver_port}"))
         .await
         .unwrap_or_else(|e| {
@@ -312,7 +329,7 @@ async fn citizen_reports_and_tracks_without_javascript() {
 
     // Run the flow in its own task so that a failed assertion still lets us end the
     // browser session (which quits Chromium) before the guards kill chromedriver and the server.
-    let outcome = tokio::spawn(run_flow(client.clone(), base, officer_password)).await;
+    let outcome = tokio::spawn(flow(client.clone(), base, officer_password)).await;
     let _ = client.close().await;
     drop(driver);
     drop(server_guard);
@@ -459,5 +476,53 @@ async fn run_flow(
         "the verification shows in the history"
     );
     println!("e2e ok: verified in the console, now {routed:?}");
+    Ok(())
+}
+
+/// Waits until the hint for `aspect` (`what`, `where`, `when`) is listed (`present`) or not,
+/// in a shown hint box.
+async fn wait_for_hint(
+    client: &Client,
+    aspect: &str,
+    present: bool,
+) -> Result<(), fantoccini::error::CmdError> {
+    let id = format!("hint-{aspect}");
+    let start = Instant::now();
+    loop {
+        let listed = !client.find_all(Locator::Id(&id)).await?.is_empty();
+        if listed == present && find(client, "hints").await.is_displayed().await? {
+            return Ok(());
+        }
+        assert!(
+            start.elapsed() < PAGE_TIMEOUT,
+            "#{id} should be {}:\n{}",
+            if present { "listed" } else { "gone" },
+            client.source().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Types a vague complaint with JavaScript on: the hint box appears by itself, asks where and
+/// when, and updates as the reporter adds them — without any button pressed.
+async fn live_hints(client: Client, base: String) -> Result<(), fantoccini::error::CmdError> {
+    let client = &client;
+    client.goto(&format!("{base}/lapor")).await?;
+    assert!(
+        !find(client, "hints").await.is_displayed().await?,
+        "no hints before typing"
+    );
+    let body = find(client, "body").await;
+    body.send_keys("Lampu penerangan mati, gelap sekali dan warga takut lewat")
+        .await?;
+    wait_for_hint(client, "where", true).await?;
+    wait_for_hint(client, "when", true).await?;
+    let text = text_of(client, "hint-where").await;
+    assert!(text.starts_with("Sebutkan di mana kejadiannya"), "{text:?}");
+    body.send_keys(" di Jl. Tjilik Riwut km 5 sejak Senin")
+        .await?;
+    wait_for_hint(client, "where", false).await?;
+    wait_for_hint(client, "when", false).await?;
+    println!("e2e ok: live hints appear and clear while typing");
     Ok(())
 }

@@ -662,7 +662,7 @@ async fn markup_typed_by_a_visitor_is_shown_as_text_everywhere() {
     // Re-rendered forms escape too.
     let fields = with(&valid_form(""), &[("title", title), ("body", "")]);
     let again = t.post_form("/lapor", &pairs(&fields), &[]).await;
-    assert!(!again.body.contains("<script"));
+    assert!(!again.body.contains("<script>alert"));
     assert_eq!(value_of(&again.body, "title"), title);
 }
 
@@ -1375,7 +1375,9 @@ async fn every_page_is_light_mobile_ready_and_script_free() {
                 page.body.contains(&format!("<html lang=\"{lang}\">")),
                 "{path} {lang}"
             );
-            assert!(!page.body.to_lowercase().contains("<script"), "{path}");
+            // Only the report form has a script (its live hints, guided.rs); it works without.
+            let scripts = page.body.to_lowercase().matches("<script").count();
+            assert_eq!(scripts, usize::from(path == "/lapor"), "{path}");
             assert!(
                 page.body.len() < 50_000,
                 "{path} weighs {} bytes",
