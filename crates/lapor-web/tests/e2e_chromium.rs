@@ -507,7 +507,7 @@ async fn wait_for_hint(
 /// when, and updates as the reporter adds them — without any button pressed.
 async fn live_hints(client: Client, base: String) -> Result<(), fantoccini::error::CmdError> {
     let client = &client;
-    client.goto(&format!("{base}/lapor")).await?;
+    client.goto(&format!("{base}/lapor?lang=id")).await?;
     assert!(
         !find(client, "hints").await.is_displayed().await?,
         "no hints before typing"
