@@ -14,5 +14,6 @@ pub mod model;
 pub mod place;
 pub mod route;
 pub mod rules;
+pub mod similar;
 mod svm;
 pub mod text;

@@ -16,6 +16,7 @@ use sqlx::sqlite::{
 
 mod agencies;
 mod channels;
+pub mod duplicates;
 pub mod open311;
 mod reference;
 mod reports;

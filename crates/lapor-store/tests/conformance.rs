@@ -15,6 +15,8 @@ mod accounts;
 mod channels;
 #[path = "conformance/concurrency.rs"]
 mod concurrency;
+#[path = "conformance/duplicates.rs"]
+mod duplicates;
 #[path = "conformance/fixtures.rs"]
 mod fixtures;
 #[path = "conformance/harness.rs"]
@@ -82,6 +84,9 @@ conformance! {
     channels::rate_limit_counters => rate_limit_counters_sqlite, rate_limit_counters_postgres;
     channels::delivery_log => delivery_log_sqlite, delivery_log_postgres;
     channels::first_setting_wins => first_setting_wins_sqlite, first_setting_wins_postgres;
+    duplicates::comparisons_and_candidates => comparisons_and_candidates_sqlite,
+        comparisons_and_candidates_postgres;
+    duplicates::links_are_append_only => links_are_append_only_sqlite, links_are_append_only_postgres;
 
     // Found by this suite: racing duplicate phones, TRUNCATE on PostgreSQL, nested units.
     concurrency::concurrent_registrations => concurrent_registrations_sqlite,
@@ -136,6 +141,8 @@ async fn migration_parity() {
             "regions",
             "report_events",
             "report_files",
+            "report_fingerprints",
+            "report_links",
             "report_units",
             "reporters",
             "reports",
