@@ -388,6 +388,11 @@ impl App {
             Ok(None) => {}
             Err(error) => tracing::error!(%error, "retraining the router failed"),
         }
+        // Near-duplicates of the reports filed since the last sweep; a failure there must not
+        // hold up the deadlines.
+        if let Err(error) = self.link_similar(now).await {
+            tracing::error!(%error, "near-duplicate linking failed");
+        }
         for number in self.db.reports_needing_attention(now, SWEEP_BATCH).await? {
             let Some(report) = self
                 .db

@@ -13,6 +13,7 @@ mod bootstrap;
 mod channels;
 mod console;
 pub mod demo;
+pub mod duplicates;
 mod email_intake;
 pub mod hints;
 mod jobs;

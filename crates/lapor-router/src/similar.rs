@@ -8,9 +8,14 @@
 //! containment from it as well was tried: on short texts its noise doubled the false links.)
 //!
 //! Two thresholds, calibrated on the Surabaya complaints (see the tests):
-//! - [`Kind::Duplicate`]: a re-submission, the same text modulo case, spacing, greeting, typos;
+//! - [`Kind::Duplicate`]: a re-submission, the same text modulo case, spacing, greeting, typos.
+//!   Every exact re-submission there, and 99% of texts retyped with a greeting, in capitals and
+//!   with a letter dropped, score above it; of 100,000 random pairs with different labels none
+//!   does (0.01% in the same kelurahan, where some are one complaint filed under two labels).
 //! - [`Kind::SameProblem`]: the same issue in other words (a mass complaint), meaningful only
-//!   for reports about the same place, which the caller checks.
+//!   for reports about the same place, which the caller checks. Different-label pairs in the
+//!   same kelurahan pass it 0.09% of the time; a reworded report of one broken street light
+//!   scores 0.4–0.7.
 
 use crate::text;
 
@@ -19,7 +24,7 @@ use crate::text;
 const K: usize = 64;
 
 /// Estimated Jaccard similarity from which two texts are the same text re-sent.
-pub const DUPLICATE: f32 = 0.7;
+pub const DUPLICATE: f32 = 0.75;
 /// Estimated Jaccard similarity from which two texts about the same place are taken as
 /// reports of the same problem.
 pub const SAME_PROBLEM: f32 = 0.3;
