@@ -445,6 +445,41 @@ const REPORTS: &[DemoReport] = &[
             ),
         ],
     },
+    // Near-duplicates of the first report (the pothole on Jalan Tjilik Riwut km 5): the same
+    // reporter sends it again, and a neighbour reports the same hole in other words. The
+    // sweep links both to it; PUPR can answer the two open ones at once.
+    DemoReport {
+        classification: "pengaduan",
+        title: "Jalan berlubang di Jalan Tjilik Riwut km 5",
+        body: "Selamat pagi. Sudah sebulan ada lubang besar di jalan Tjilik Riwut KM 5 dekat simpang, pada malam hari sangat berbahaya bagi pengendara motor karena tdk ada penerangan!!",
+        region: "62.71.03",
+        category: "pekerjaan_umum.jalan_jembatan",
+        target: None,
+        anonymous: false,
+        confidential: false,
+        reporter: Some(("Rahmat Hidayat", "081234500001")),
+        by_citizen: false,
+        steps: &[
+            Step::Verify(CITY),
+            Step::Dispose("pemkot-palangkaraya.pupr"),
+        ],
+    },
+    DemoReport {
+        classification: "pengaduan",
+        title: "Lubang besar di Jalan Tjilik Riwut km 5 belum ditambal",
+        body: "Lubang besar di Jalan Tjilik Riwut km 5 dekat simpang sudah sebulan belum ditambal. Malam hari gelap tanpa penerangan, kemarin pengendara motor jatuh di sana.",
+        region: "62.71.03.1002",
+        category: "pekerjaan_umum.jalan_jembatan",
+        target: None,
+        anonymous: false,
+        confidential: false,
+        reporter: Some(("Agus Salim", "081234500011")),
+        by_citizen: false,
+        steps: &[
+            Step::Verify(CITY),
+            Step::Dispose("pemkot-palangkaraya.pupr"),
+        ],
+    },
 ];
 
 /// Logins of the demo accounts, by role.

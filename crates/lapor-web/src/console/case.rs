@@ -128,6 +128,7 @@ struct CasePage {
     errors: FieldErrors,
     ok: bool,
     limits: String,
+    similar: super::similar::SimilarView,
 }
 
 #[derive(Template)]
@@ -250,12 +251,19 @@ pub(crate) async fn step(
         }
         .into_response();
     };
+    let group = super::similar::group_answer(&form, &command);
     match state
         .app
         .act(&staff.officer, number, version, command)
         .await
     {
         Ok(()) => {
+            if let Some(answer) = group
+                && let Err(e) =
+                    super::similar::answer_group(&state, &staff.officer, number, answer).await
+            {
+                return PageError::from_app(e, tr).into_response();
+            }
             // Some steps hand the report out of this officer's reach (bukan wewenang, back
             // to the agency): then the inbox confirms it.
             match state.app.case(&staff.officer, number).await {
@@ -396,6 +404,7 @@ async fn page(
         errors: view.errors,
         ok: view.ok,
         limits: tr.c_upload_hint(MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES),
+        similar: super::similar::SimilarView::load(state, tr, &staff.officer, number).await,
     };
     no_store(render_status(
         view.status.unwrap_or(StatusCode::OK),

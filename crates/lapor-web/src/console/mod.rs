@@ -24,6 +24,7 @@ mod forms;
 mod inbox;
 mod notifications;
 mod performance;
+mod similar;
 mod texts;
 mod upload;
 
