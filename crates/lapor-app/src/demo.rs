@@ -445,12 +445,12 @@ const REPORTS: &[DemoReport] = &[
             ),
         ],
     },
-    // Near-duplicates of the first report (the pothole on Jalan Tjilik Riwut km 5): the same
-    // reporter sends it again, and a neighbour reports the same hole in other words. The
-    // sweep links both to it; PUPR can answer the two open ones at once.
+    // Near-duplicates of the first report (the pothole on Jalan Tjilik Riwut km 5), waiting
+    // for verification: the same reporter sends it again, and a neighbour reports the same
+    // hole in other words. The sweep links both to it, on the national admin's pages.
     DemoReport {
         classification: "pengaduan",
-        title: "Jalan berlubang di Jalan Tjilik Riwut km 5",
+        title: "Jalan berlubang di Jl. Tjilik Riwut km 5",
         body: "Selamat pagi. Sudah sebulan ada lubang besar di jalan Tjilik Riwut KM 5 dekat simpang, pada malam hari sangat berbahaya bagi pengendara motor karena tdk ada penerangan!!",
         region: "62.71.03",
         category: "pekerjaan_umum.jalan_jembatan",
@@ -459,10 +459,7 @@ const REPORTS: &[DemoReport] = &[
         confidential: false,
         reporter: Some(("Rahmat Hidayat", "081234500001")),
         by_citizen: false,
-        steps: &[
-            Step::Verify(CITY),
-            Step::Dispose("pemkot-palangkaraya.pupr"),
-        ],
+        steps: &[],
     },
     DemoReport {
         classification: "pengaduan",
@@ -475,10 +472,7 @@ const REPORTS: &[DemoReport] = &[
         confidential: false,
         reporter: Some(("Agus Salim", "081234500011")),
         by_citizen: false,
-        steps: &[
-            Step::Verify(CITY),
-            Step::Dispose("pemkot-palangkaraya.pupr"),
-        ],
+        steps: &[],
     },
 ];
 
