@@ -166,12 +166,13 @@ impl Db {
     /// On database failure.
     pub async fn similar_candidates(&self, query: &CandidateQuery<'_>) -> Result<Vec<Candidate>> {
         // Account, phone or e-mail in common, between reports that are both not anonymous.
+        // (NULL when a side has no account: COALESCE makes that a plain "no".)
         let same = "(NOT r.anonymous AND NOT me.anonymous AND ( \
              (r.reporter_user_id IS NOT NULL AND r.reporter_user_id = me.reporter_user_id) \
              OR EXISTS (SELECT 1 FROM reporters p, reporters q WHERE p.report_id = r.id AND q.report_id = me.id \
                  AND (p.phone = q.phone OR p.email = q.email))))";
         let sql = format!(
-            "SELECT r.id, r.region_code, {same}, f.fingerprint, \
+            "SELECT r.id, r.region_code, COALESCE({same}, FALSE), f.fingerprint, \
                  CASE WHEN f.fingerprint IS NULL THEN r.title END, \
                  CASE WHEN f.fingerprint IS NULL THEN r.body END \
              FROM reports me, reports r LEFT JOIN report_fingerprints f ON f.report_id = r.id \

@@ -3,9 +3,13 @@
 
 use chrono::TimeDelta;
 use lapor_domain::tracking::ReportNumber;
+use lapor_domain::user::Role;
+use lapor_store::SubmitRecord;
 use lapor_store::duplicates::{CandidateQuery, CandidateText, LinkKind, NewLink};
 
-use crate::fixtures::{contact, record, report, seed_reference, submit, submit_record, t};
+use crate::fixtures::{
+    contact, new_user, record, report, seed_reference, submit, submit_record, t,
+};
 use crate::harness::Ctx;
 
 const BODY: &str =
@@ -48,7 +52,20 @@ pub async fn comparisons_and_candidates(ctx: &Ctx) {
         t(1),
     )
     .await;
-    let city = submit(db, &report("Lampu mati di kota", BODY, "62.71", None), t(2)).await;
+    // Filed from an account, unlike the newest below: the reporter check must say "no",
+    // not fail on the missing account.
+    let user = db
+        .insert_user(&new_user("Budi", None, None, Role::Citizen), t(0))
+        .await
+        .expect("user");
+    let city = submit_record(
+        db,
+        &SubmitRecord {
+            reporter_user_id: Some(user),
+            ..record(&report("Lampu mati di kota", BODY, "62.71", None), t(2))
+        },
+    )
+    .await;
     let elsewhere = submit(
         db,
         &report("Lampu mati di kabupaten", BODY, "62.01", None),
