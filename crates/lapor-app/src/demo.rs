@@ -445,7 +445,7 @@ const REPORTS: &[DemoReport] = &[
             ),
         ],
     },
-    // Near-duplicates of the first report (the pothole on Jalan Tjilik Riwut km 5), waiting
+    // Near-duplicates of the second report (the pothole on Jalan Tjilik Riwut km 5), waiting
     // for verification: the same reporter sends it again, and a neighbour reports the same
     // hole in other words. The sweep links both to it, on the national admin's pages.
     DemoReport {

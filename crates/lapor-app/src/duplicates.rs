@@ -9,7 +9,7 @@
 //! a link cannot tie an anonymous report to a named one by who sent it. An officer sees only
 //! the linked reports in their own scope, and never a reporter's identity through them.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lapor_domain::status::{Action, Status};
@@ -18,7 +18,7 @@ use lapor_router::similar::Fingerprint;
 pub use lapor_router::similar::Kind;
 use lapor_store::duplicates::{CandidateQuery, CandidateText, LinkKind, NewLink};
 
-use crate::workflow::{Command, Officer, Upload};
+use crate::workflow::{Command, Officer};
 use crate::{App, AppError, Result};
 
 /// How far back a new report looks for the report it repeats.
@@ -108,11 +108,14 @@ impl App {
                 };
                 // A fingerprint of an older format is simply not compared.
                 let Some(other) = other else { continue };
+                // "Sent again" says who sent it: only for the same reporter, never for an
+                // anonymous one (the store matches reporters only between named reports).
+                // The same text from someone else is the same problem, if in the same place.
                 let kind = match print.relation(&other) {
-                    Some((Kind::Duplicate, score)) => Some((LinkKind::Duplicate, score)),
-                    Some((Kind::SameProblem, score))
-                        if same_place(&report.region, &candidate.region) =>
-                    {
+                    Some((Kind::Duplicate, score)) if candidate.same_reporter => {
+                        Some((LinkKind::Duplicate, score))
+                    }
+                    Some((_, score)) if same_place(&report.region, &candidate.region) => {
                         Some((LinkKind::SameProblem, score))
                     }
                     _ => None,
@@ -136,8 +139,9 @@ impl App {
         Ok(links.len())
     }
 
-    /// The reports linked to `number`, directly or through others of its group, that
-    /// `officer` may see; most similar first.
+    /// The reports linked to `number` that `officer` may see, most similar first. Only direct
+    /// links: A like B and B like C does not make A like C, and a group answer must not reach
+    /// reporters of an unrelated complaint.
     ///
     /// # Errors
     /// [`AppError::NotFound`] when `number` is outside the officer's scope.
@@ -147,23 +151,18 @@ impl App {
         number: ReportNumber,
     ) -> Result<Vec<SimilarReport>> {
         self.load_for_officer(officer, number).await?;
-        // The group: every report reachable through links, each with the link that led to it.
         let mut seen = HashSet::from([number]);
-        let mut queue = VecDeque::from([number]);
         let mut found = Vec::new();
-        while let Some(at) = queue.pop_front() {
-            for link in self.db.report_links(at).await? {
-                let kind = match link.kind {
-                    LinkKind::Duplicate => Kind::Duplicate,
-                    LinkKind::SameProblem => Kind::SameProblem,
-                    LinkKind::Unlinked => continue,
-                };
-                if found.len() >= GROUP_LIMIT || !seen.insert(link.other) {
-                    continue;
-                }
-                found.push((link.other, kind, link.score));
-                queue.push_back(link.other);
+        for link in self.db.report_links(number).await? {
+            let kind = match link.kind {
+                LinkKind::Duplicate => Kind::Duplicate,
+                LinkKind::SameProblem => Kind::SameProblem,
+                LinkKind::Unlinked => continue,
+            };
+            if found.len() >= GROUP_LIMIT || !seen.insert(link.other) {
+                continue;
             }
+            found.push((link.other, kind, link.score));
         }
         let mut out = Vec::new();
         for (other, kind, score) in found {
@@ -192,9 +191,10 @@ impl App {
         Ok(out)
     }
 
-    /// Answers the rest of `number`'s group: the follow-up `text` (and files) is written on
-    /// every linked report `officer` may follow up now, one follow-up step per report, so
-    /// each gets its own history entry and its reporter the usual notice. Reports that
+    /// Answers the rest of `number`'s group: the follow-up `text` is written on every linked
+    /// report `officer` may follow up now, one follow-up step per report, so each gets its
+    /// own history entry and its reporter the usual notice. Files stay with the report they
+    /// were written for: they may name its reporter. Reports that
     /// changed meanwhile or no longer accept a follow-up are left alone. Returns the reports
     /// answered.
     ///
@@ -205,7 +205,6 @@ impl App {
         officer: &Officer,
         number: ReportNumber,
         text: &str,
-        attachments: &[Upload],
     ) -> Result<Vec<ReportNumber>> {
         let mut answered = Vec::new();
         for similar in self.similar_reports(officer, number).await? {
@@ -221,7 +220,7 @@ impl App {
                 .version;
             let command = Command::FollowUp {
                 text: text.to_owned(),
-                attachments: attachments.to_vec(),
+                attachments: Vec::new(),
             };
             match self.act(officer, similar.number, version, command).await {
                 Ok(()) => answered.push(similar.number),

@@ -381,13 +381,6 @@ impl App {
         // Rate-limit windows are at most an hour long; older counters only take space.
         self.db.prune_rate_limits(now - TimeDelta::days(1)).await?;
         let mut summary = SweepSummary::default();
-        // Learning from newly confirmed routings must not hold up deadlines: a failure is
-        // logged and the next sweep tries again.
-        match self.retrain_router_if_due().await {
-            Ok(Some(trained)) => summary.retrained = Some(trained.version),
-            Ok(None) => {}
-            Err(error) => tracing::error!(%error, "retraining the router failed"),
-        }
         // Near-duplicates of the reports filed since the last sweep; a failure there must not
         // hold up the deadlines.
         if let Err(error) = self.link_similar(now).await {
@@ -413,6 +406,13 @@ impl App {
                         .await?;
                 }
             }
+        }
+        // Learning from newly confirmed routings comes after the deadlines, so it never
+        // holds them up; a failure is logged and the next sweep tries again.
+        match self.retrain_router_if_due().await {
+            Ok(Some(trained)) => summary.retrained = Some(trained.version),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "retraining the router failed"),
         }
         let policy = self.policy();
         let cutoff = now - TimeDelta::days(i64::from(policy.limits.ombudsman_days));
@@ -483,9 +483,17 @@ impl App {
             summary.routed += 1;
             return Ok(());
         }
-        if self.auto_route(report).await? {
-            summary.routed += 1;
-            return Ok(());
+        // The router is a help: when it fails, the report's deadlines still run.
+        match self.auto_route(report).await {
+            Ok(true) => {
+                summary.routed += 1;
+                return Ok(());
+            }
+            Ok(false) => {}
+            Err(AppError::Conflict) => return Err(AppError::Conflict),
+            Err(error) => {
+                tracing::error!(report = %r.number, %error, "automatic routing failed");
+            }
         }
         let clocks = policy.clocks(
             report,

@@ -155,7 +155,7 @@ pub struct App {
     categories: Arc<Vec<CategoryView>>,
     policy: Arc<std::sync::RwLock<Arc<Policy>>>,
     limiter: Arc<channels::Limiter>,
-    router_cache: routing::RouterCache,
+    router_cache: Arc<routing::RouterCache>,
 }
 
 impl App {
@@ -187,7 +187,7 @@ impl App {
             clock,
             categories: Arc::new(categories),
             policy: Arc::new(std::sync::RwLock::new(Arc::new(policy))),
-            router_cache: routing::RouterCache::default(),
+            router_cache: Arc::new(routing::RouterCache::default()),
         })
     }
 

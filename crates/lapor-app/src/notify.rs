@@ -116,6 +116,8 @@ pub enum Notice {
     FollowUpAwaitingApproval,
     FollowUpRejected,
     ReturnedToAgency,
+    /// The national admin took back an automatic routing to this agency.
+    RoutingWithdrawn,
     ReporterAnswered,
     Overdue,
     OverdueEscalated,
@@ -269,6 +271,14 @@ pub fn render(
         (Notice::ReturnedToAgency, true) => (
             "A unit handed the report back".into(),
             format!("The unit it was assigned to handed this report back to the agency: {text}\nPlease assign it again or handle it yourselves."),
+        ),
+        (Notice::RoutingWithdrawn, false) => (
+            "Disposisi otomatis dibatalkan".into(),
+            format!("Admin nasional membatalkan disposisi otomatis laporan ini ke instansi Anda; laporan tidak perlu ditangani: {text}"),
+        ),
+        (Notice::RoutingWithdrawn, true) => (
+            "Automatic routing withdrawn".into(),
+            format!("The national admins withdrew the automatic routing of this report to your agency; it needs no action from you: {text}"),
         ),
         (Notice::ReporterAnswered, false) => (
             "Pelapor menanggapi tindak lanjut".into(),

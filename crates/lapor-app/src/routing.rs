@@ -2,6 +2,7 @@
 //! the agency admin's disposisi form, training on the deployment's confirmed routings, the
 //! rules national admins edit, and (where switched on) routing above a confidence threshold.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -42,11 +43,23 @@ const TRAINING_WINDOW: i64 = 50_000;
 pub(crate) struct Loaded {
     router: Arc<Router>,
     model_version: Option<i64>,
-    at: Instant,
+    /// When the model version was last checked.
+    checked: Instant,
+    /// When it was built: rules and agencies changed by other processes are read again
+    /// after [`REBUILD_AFTER`] even if the model did not change.
+    built: Instant,
 }
 
-/// Shared cache of the loaded router (one per process).
-pub(crate) type RouterCache = Arc<RwLock<Option<Loaded>>>;
+/// Longest a router is used before it is built again from the database.
+const REBUILD_AFTER: Duration = Duration::from_secs(300);
+
+/// The loaded router, and the number of confirmed routings at the last training attempt that
+/// learned nothing (one agency only), so the sweep does not retry it every minute.
+#[derive(Default)]
+pub(crate) struct RouterCache {
+    loaded: RwLock<Option<Loaded>>,
+    fruitless_at: AtomicI64,
+}
 
 /// What a training run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,12 +88,14 @@ impl App {
     /// # Errors
     /// On storage failure or a damaged stored model.
     pub async fn router(&self) -> Result<Arc<Router>> {
-        if let Some(loaded) = self
-            .router_cache
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            && loaded.at.elapsed() < ROUTER_TTL
+        let read = || {
+            self.router_cache
+                .loaded
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(loaded) = read().as_ref()
+            && loaded.checked.elapsed() < ROUTER_TTL
         {
             return Ok(loaded.router.clone());
         }
@@ -89,24 +104,23 @@ impl App {
             .latest_routing_model_version()
             .await?
             .map(|(id, _)| id);
-        let cached = self
-            .router_cache
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        let cached = read()
             .as_ref()
-            .filter(|l| l.model_version == latest && l.at.elapsed() < ROUTER_TTL * 10)
-            .map(|l| l.router.clone());
-        let router = match cached {
-            Some(router) => router,
-            None => Arc::new(self.build_router().await?),
+            .filter(|l| l.model_version == latest && l.built.elapsed() < REBUILD_AFTER)
+            .map(|l| (l.router.clone(), l.built));
+        let (router, built) = match cached {
+            Some(kept) => kept,
+            None => (Arc::new(self.build_router().await?), Instant::now()),
         };
         *self
             .router_cache
+            .loaded
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Loaded {
             router: router.clone(),
             model_version: latest,
-            at: Instant::now(),
+            checked: Instant::now(),
+            built,
         });
         Ok(router)
     }
@@ -114,6 +128,7 @@ impl App {
     fn forget_router(&self) {
         *self
             .router_cache
+            .loaded
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
@@ -195,8 +210,10 @@ impl App {
             errors.add("level", Problem::InvalidValue);
         }
         let hint = lapor_router::text::normalise(role_hint);
-        if hint.is_empty() || hint.len() > 100 {
+        if hint.is_empty() {
             errors.add("role_hint", Problem::Required);
+        } else if hint.len() > 100 {
+            errors.add("role_hint", Problem::TooLong { max: 100 });
         }
         errors.into_result(()).map_err(AppError::Invalid)?;
         let rule = RoutingRuleRecord {
@@ -309,7 +326,13 @@ impl App {
     /// # Errors
     /// Storage failures.
     pub async fn retrain_router_if_due(&self) -> Result<Option<Trained>> {
-        let confirmed = self.db.count_confirmed_routings().await?;
+        // Training reads at most the window, so more confirmed routings than that never make
+        // the model "behind".
+        let confirmed = self
+            .db
+            .count_confirmed_routings()
+            .await?
+            .min(TRAINING_WINDOW);
         let trained_on = self
             .db
             .latest_routing_model_version()
@@ -317,14 +340,20 @@ impl App {
             .map_or(0, |(_, examples)| examples);
         let due = confirmed >= MIN_EXAMPLES as i64
             && confirmed - trained_on.min(confirmed)
-                >= RETRAIN_AFTER.min(confirmed / 10 + MIN_EXAMPLES as i64);
+                >= RETRAIN_AFTER.min(confirmed / 10 + MIN_EXAMPLES as i64)
+            && confirmed != self.router_cache.fruitless_at.load(Ordering::Relaxed);
         if !due {
             return Ok(None);
         }
         match self.train_router().await {
             Ok(t) => Ok(Some(t)),
-            // A single agency among the confirmed routings: nothing to learn yet.
-            Err(AppError::Invalid(_)) => Ok(None),
+            // A single agency among the confirmed routings: nothing to learn until more come.
+            Err(AppError::Invalid(_)) => {
+                self.router_cache
+                    .fruitless_at
+                    .store(confirmed, Ordering::Relaxed);
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     }
@@ -355,16 +384,13 @@ impl App {
             return Ok(false);
         };
         let r = &report.record.report;
-        let already = report.history.iter().any(|e| {
-            matches!(
-                e.event.kind,
-                EventKind::Transition {
-                    action: Action::AutoRoute | Action::UndoAutoRoute,
-                    ..
-                }
-            )
-        });
-        if r.status != Status::Unverified || r.target_agency.is_some() || already {
+        // Only new reports no one has touched: a report that was held, questioned, returned
+        // as bukan wewenang or undone is the national admin's.
+        let touched = report
+            .history
+            .iter()
+            .any(|e| matches!(e.event.kind, EventKind::Transition { .. }));
+        if r.status != Status::Unverified || r.target_agency.is_some() || touched {
             return Ok(false);
         }
         let routing = self.suggest(report, None).await?;

@@ -322,22 +322,15 @@ fn last_step(report: &ReportWithHistory, action: Action) -> Option<&Event> {
         .find(|e| matches!(&e.kind, EventKind::Transition { action: a, .. } if *a == action))
 }
 
-/// How the report last reached an agency: verified by the national admin, sent to the agency
-/// the reporter chose, or routed automatically.
-fn last_routing(report: &ReportWithHistory) -> Option<Action> {
+/// The latest workflow step: an automatic routing can be undone only while nothing has
+/// happened since (the agency has not accepted, disposed or answered).
+fn last_transition(report: &ReportWithHistory) -> Option<Action> {
     report
         .history
         .iter()
         .rev()
         .find_map(|e| match &e.event.kind {
-            EventKind::Transition { action, .. }
-                if matches!(
-                    action,
-                    Action::Verify | Action::RouteToChosenAgency | Action::AutoRoute
-                ) =>
-            {
-                Some(*action)
-            }
+            EventKind::Transition { action, .. } => Some(*action),
             _ => None,
         })
 }
@@ -583,7 +576,14 @@ impl App {
             .into_iter()
             .filter(|action| match action {
                 Action::Accept => last_step(report, Action::Accept).is_none_or(|accepted| {
-                    last_step(report, Action::Verify).is_some_and(|routed| routed.at > accepted.at)
+                    [
+                        Action::Verify,
+                        Action::RouteToChosenAgency,
+                        Action::AutoRoute,
+                    ]
+                    .into_iter()
+                    .filter_map(|a| last_step(report, a))
+                    .any(|routed| routed.at > accepted.at)
                 }),
                 // Only an agency with units can dispose.
                 Action::Dispose => officer
@@ -595,7 +595,7 @@ impl App {
                 Action::ReturnToAgency => units_disposed(report),
                 // Only the router's own routing can be taken back this way; an officer's is
                 // changed by routing again.
-                Action::UndoAutoRoute => last_routing(report) == Some(Action::AutoRoute),
+                Action::UndoAutoRoute => last_transition(report) == Some(Action::AutoRoute),
                 _ => true,
             })
             .collect()
@@ -961,7 +961,7 @@ impl App {
                 officer_notices.push((
                     Role::AdminInstansi,
                     r.agency.iter().cloned().collect(),
-                    Notice::ReturnedToAgency,
+                    Notice::RoutingWithdrawn,
                     NoticeData {
                         text: Some(reason),
                         ..NoticeData::default()

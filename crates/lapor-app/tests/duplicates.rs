@@ -255,7 +255,7 @@ async fn three_reports_of_one_broken_street_light_are_answered_once() {
     .await;
     let mut answered = w
         .app
-        .follow_up_similar(&w.instansi, numbers[0], answer, &[])
+        .follow_up_similar(&w.instansi, numbers[0], answer)
         .await
         .unwrap();
     answered.sort_by_key(|n| n.0);
@@ -285,7 +285,7 @@ async fn three_reports_of_one_broken_street_light_are_answered_once() {
     // Answering again finds nothing that still takes a follow-up.
     assert!(
         w.app
-            .follow_up_similar(&w.instansi, numbers[0], answer, &[])
+            .follow_up_similar(&w.instansi, numbers[0], answer)
             .await
             .unwrap()
             .is_empty()
@@ -349,12 +349,7 @@ async fn officers_see_only_the_linked_reports_in_their_scope() {
     // The group answer from the province reaches no city report.
     assert!(
         w.app
-            .follow_up_similar(
-                &provincial,
-                province,
-                "Sudah diperbaiki oleh provinsi.",
-                &[]
-            )
+            .follow_up_similar(&provincial, province, "Sudah diperbaiki oleh provinsi.")
             .await
             .unwrap()
             .is_empty()

@@ -6,9 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use lapor_domain::agency::AgencyKind;
 use lapor_domain::region::RegionCode;
-use lapor_router::directory::Directory;
+use lapor_router::eval::{Row, directory_of};
 use lapor_router::features::report_words;
 use lapor_router::model::{Example, Model, TrainOptions};
 use lapor_router::route::{Query, Router};
@@ -26,19 +25,32 @@ fn main() {
     };
     let headers = reader.headers().unwrap().clone();
     let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
-    let (text, label, location, kelurahan) = (
+    let (text, label, location, kecamatan, kelurahan) = (
         col("text"),
         col("label"),
         col("location_text"),
+        col("kecamatan_code"),
         col("kelurahan_code"),
     );
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let rows: Vec<Row> = reader
+        .records()
+        .map(Result::unwrap)
+        .map(|r| Row {
+            text: r[text].to_owned(),
+            label: r[label].to_owned(),
+            location_text: r[location].to_owned(),
+            kecamatan_code: RegionCode::parse(&r[kecamatan]).ok(),
+            kelurahan_code: RegionCode::parse(&r[kelurahan]).ok(),
+        })
+        .collect();
+    // Roles as the product learns them: kecamatan and kelurahan offices by their place.
+    let (directory, _) = directory_of(&rows);
     let examples: Vec<Example> = rows
         .iter()
         .map(|r| Example {
-            words: report_words(&[&r[text], &r[location]]),
+            words: report_words(&[&r.text, &r.location_text]),
             places: Vec::new(),
-            role: r[label].to_lowercase(),
+            role: directory.get(&r.label).unwrap().role.clone(),
         })
         .collect();
 
@@ -62,33 +74,15 @@ fn main() {
     );
     println!("model: {} bytes stored", model.encode().len());
 
-    // Every label an agency of Surabaya, so routing resolves roles as in production.
-    let surabaya = RegionCode::parse("35.78").unwrap();
-    let mut labels: Vec<String> = examples.iter().map(|e| e.role.clone()).collect();
-    labels.sort();
-    labels.dedup();
-    let directory = Directory::new(labels.into_iter().map(|l| {
-        (
-            l.clone(),
-            l,
-            AgencyKind::Dinas,
-            None,
-            vec![surabaya.clone()],
-        )
-    }));
     let router = Router::new(directory, default_rules(), Some(model));
-    let regions: Vec<Option<RegionCode>> = rows
-        .iter()
-        .map(|r| RegionCode::parse(&r[kelurahan]).ok())
-        .collect();
     let mut latencies: Vec<Duration> = Vec::with_capacity(rows.len() * 3);
     for _ in 0..3 {
-        for (r, region) in rows.iter().zip(&regions) {
+        for r in &rows {
             let started = Instant::now();
             let routing = router.suggest(&Query {
-                body: &r[text],
-                address: &r[location],
-                region: region.as_ref(),
+                body: &r.text,
+                address: &r.location_text,
+                region: r.kelurahan_code.as_ref(),
                 ..Query::default()
             });
             latencies.push(started.elapsed());
@@ -96,6 +90,29 @@ fn main() {
         }
     }
     latencies.sort();
+    // Where the time goes: the model alone and place extraction alone.
+    let mut model_only: Vec<Duration> = Vec::new();
+    let mut place_only: Vec<Duration> = Vec::new();
+    for r in &rows {
+        let words = report_words(&[&r.text, &r.location_text]);
+        let started = Instant::now();
+        std::hint::black_box(router.model().unwrap().score(&words, &[]));
+        model_only.push(started.elapsed());
+        let started = Instant::now();
+        std::hint::black_box(lapor_router::place::locate(
+            &words,
+            r.kelurahan_code.as_ref(),
+        ));
+        place_only.push(started.elapsed());
+    }
+    model_only.sort();
+    place_only.sort();
+    let p99 = |v: &[Duration]| v[v.len() * 99 / 100].as_secs_f64() * 1e6;
+    println!(
+        "of which p99: model scoring {:.0} µs, place extraction {:.0} µs",
+        p99(&model_only),
+        p99(&place_only)
+    );
     let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q) as usize];
     println!(
         "routing one report ({} routings): p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",

@@ -11,6 +11,44 @@ use crate::text;
 const CHAR_MIN: usize = 2;
 const CHAR_MAX: usize = 5;
 
+/// FNV-1a as the hasher of the router's maps: keys are short strings and feature hashes, for
+/// which std's DoS-resistant SipHash costs more than the routing itself (no key here comes
+/// from a party who could choose collisions to slow us down: feature hashes are of our own
+/// making, gazetteer names of the region table).
+#[derive(Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Already a hash: one multiply spreads it over the table.
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+}
+
+/// A map hashed with [`Fnv`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// One feature occurrence, with the index of the word it came from (for reasons).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hit {
@@ -82,12 +120,25 @@ pub(crate) fn hits(words: &[String], places: &[String]) -> Vec<Hit> {
     out
 }
 
-/// The words a report is routed on: title, body and address text, normalised.
+/// Words read of one report. The subject of a complaint is in its first sentences; the 2 % of
+/// complaints longer than this (pasted letters, chat logs) would otherwise cost the most time
+/// and add mostly noise.
+const MAX_WORDS: usize = 200;
+
+/// The words a report is routed on: title, body and address text, normalised, at most
+/// [`MAX_WORDS`] (the address, which is short and names the place, always counts).
 #[must_use]
 pub fn report_words(parts: &[&str]) -> Vec<String> {
     let mut words = Vec::new();
-    for part in parts {
+    let (last, first) = parts
+        .split_last()
+        .map_or((None, parts), |(l, f)| (Some(l), f));
+    for part in first {
         words.extend(text::words(part));
+    }
+    words.truncate(MAX_WORDS);
+    if let Some(address) = last {
+        words.extend(text::words(address).into_iter().take(MAX_WORDS / 4));
     }
     words
 }
@@ -108,14 +159,14 @@ impl SparseVec {
 /// Vocabulary and inverse document frequencies learned from a training set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vectoriser {
-    pub(crate) index: HashMap<u64, u32>,
+    pub(crate) index: FastMap<u64, u32>,
     pub(crate) idf: Vec<f32>,
 }
 
 impl Vectoriser {
     /// Learns the features seen in at least `min_df` documents.
     pub(crate) fn fit(docs: &[Vec<Hit>], min_df: usize) -> Self {
-        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut df: FastMap<u64, u32> = FastMap::default();
         let mut seen: Vec<u64> = Vec::new();
         for doc in docs {
             seen.clear();
@@ -151,7 +202,8 @@ impl Vectoriser {
 
     /// Sublinear TF-IDF, L2-normalised; also returns, per entry, the word it came from most.
     pub(crate) fn transform(&self, hits: &[Hit]) -> (SparseVec, Vec<u32>) {
-        let mut counts: HashMap<u32, (f32, u32)> = HashMap::with_capacity(hits.len());
+        let mut counts: FastMap<u32, (f32, u32)> =
+            FastMap::with_capacity_and_hasher(hits.len(), Default::default());
         for hit in hits {
             if let Some(&i) = self.index.get(&hit.hash) {
                 let e = counts.entry(i).or_insert((0.0, hit.word));

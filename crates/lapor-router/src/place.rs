@@ -9,11 +9,11 @@
 //! is already known to be in (the one the reporter chose, or a city named elsewhere in the
 //! text). Province and regency names count on their own unless they are common words.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use lapor_domain::region::{Region, RegionCode, RegionKind, RegionLevel, regions};
 
+use crate::features::FastMap;
 use crate::text;
 
 /// A place found in a report.
@@ -45,7 +45,7 @@ fn level_word(word: &str) -> Option<RegionLevel> {
 
 struct Gazetteer {
     /// Compact name → indices into the region table's iteration order.
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: FastMap<String, Vec<u32>>,
     regions: Vec<&'static Region>,
     longest: usize,
 }
@@ -75,7 +75,7 @@ fn bare_name(region: &Region) -> &str {
 fn gazetteer() -> &'static Gazetteer {
     static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
     GAZETTEER.get_or_init(|| {
-        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_name: FastMap<String, Vec<u32>> = FastMap::default();
         let mut longest = 1;
         for (i, region) in regions().iter().enumerate() {
             if region.code().is_undetermined() {
@@ -102,8 +102,8 @@ fn gazetteer() -> &'static Gazetteer {
 #[must_use]
 pub fn find(words: &[String], within: Option<&RegionCode>) -> Vec<Place> {
     let g = gazetteer();
-    // (region, evidence, vouched by a level word)
-    let mut mentions: Vec<(&'static Region, String, bool)> = Vec::new();
+    // Names found: (regions of that name, the words, level announced before it).
+    let mut spans: Vec<(&Vec<u32>, String, Option<RegionLevel>)> = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let hint = level_word(&words[i]);
@@ -113,66 +113,55 @@ pub fn find(words: &[String], within: Option<&RegionCode>) -> Vec<Place> {
             let Some(span) = words.get(start..start + len) else {
                 continue;
             };
-            let Some(found) = g.by_name.get(&compact(span)) else {
-                continue;
-            };
-            for &index in found {
-                let region = g.regions[index as usize];
-                if let Some(level) = hint
-                    && region.level() != level
-                {
-                    continue;
-                }
-                mentions.push((region, span.join(" "), hint.is_some()));
+            if let Some(found) = g.by_name.get(&compact(span)) {
+                spans.push((found, span.join(" "), hint));
+                matched = len;
+                break;
             }
-            matched = len;
-            break;
         }
         i = if matched > 0 { start + matched } else { i + 1 };
     }
-    // Regions that vouch for names inside them: the chosen one, and named regencies/provinces.
+    let region = |index: u32| g.regions[index as usize];
+    let fits = |r: &Region, hint: Option<RegionLevel>| hint.is_none_or(|level| r.level() == level);
+    // Regions that vouch for names inside them: the chosen one, and named regencies and
+    // provinces (unless the name is an everyday word said without a level word).
     let mut anchors: Vec<RegionCode> = within.into_iter().cloned().collect();
-    for (region, evidence, vouched) in &mentions {
-        let standalone = region.level() <= RegionLevel::KabupatenKota
-            && (*vouched || !COMMON_WORDS.contains(&evidence.replace(' ', "").as_str()));
-        if standalone {
-            anchors.push(region.code().clone());
+    for (found, evidence, hint) in &spans {
+        if hint.is_none() && COMMON_WORDS.contains(&evidence.replace(' ', "").as_str()) {
+            continue;
+        }
+        for &index in *found {
+            let r = region(index);
+            if r.level() <= RegionLevel::KabupatenKota && fits(r, *hint) {
+                anchors.push(r.code().clone());
+            }
         }
     }
     let mut places: Vec<Place> = Vec::new();
-    for (region, evidence, vouched) in mentions {
-        let code = region.code();
-        let anchored = anchors
+    for (found, evidence, hint) in spans {
+        let candidates: Vec<&Region> = found
             .iter()
-            .any(|a| code.is_within(a) || a.is_within(code));
-        let accepted = if region.level() <= RegionLevel::KabupatenKota {
-            anchors.contains(code)
-        } else {
-            anchored || (vouched && within.is_none())
-        };
-        // A vouched village name that is ambiguous nationwide is kept only if unique.
-        if accepted && !places.iter().any(|p| &p.code == code) {
-            places.push(Place {
-                code: code.clone(),
-                label: region.label().into_owned(),
-                evidence,
-            });
+            .map(|&index| region(index))
+            .filter(|r| fits(r, hint))
+            .collect();
+        for r in &candidates {
+            let code = r.code();
+            let accepted = if r.level() <= RegionLevel::KabupatenKota {
+                anchors.contains(code)
+            } else {
+                anchors.iter().any(|a| code.is_within(a))
+                    // A village or district named with its level word, unique in the country.
+                    || (hint.is_some() && within.is_none() && candidates.len() == 1)
+            };
+            if accepted && !places.iter().any(|p| &p.code == code) {
+                places.push(Place {
+                    code: code.clone(),
+                    label: r.label().into_owned(),
+                    evidence: evidence.clone(),
+                });
+            }
         }
     }
-    // Drop an ambiguous unanchored name that occurs in several places at once.
-    let unanchored_names: Vec<String> = places
-        .iter()
-        .filter(|p| !anchors.iter().any(|a| p.code.is_within(a)))
-        .map(|p| p.evidence.clone())
-        .collect();
-    places.retain(|p| {
-        anchors.iter().any(|a| p.code.is_within(a))
-            || unanchored_names
-                .iter()
-                .filter(|e| **e == p.evidence)
-                .count()
-                == 1
-    });
     places.sort_by(|a, b| {
         b.code
             .level()

@@ -247,15 +247,21 @@ impl Router {
                     .is_some_and(|w| a.code == w || !self.directory.is_under(&a.code, w))
         };
         let mut tally_add = Vec::new();
-        if let Some(model) = &self.model {
-            let scored = model.score(&words, &place_features(place.as_ref()));
+        // The model's role behind each agency it proposed; its deciding words are worked out
+        // only for the agencies that end up suggested.
+        let mut learned: Vec<(&str, usize)> = Vec::new();
+        let scored = self
+            .model
+            .as_ref()
+            .map(|model| (model, model.score(&words, &place_features(place.as_ref()))));
+        if let Some((model, scored)) = &scored {
             for (role, probability) in probabilities(&scored.ranked).into_iter().take(8) {
                 let Some(agency) = self.directory.resolve(&model.roles()[role], place.as_ref())
                 else {
                     continue;
                 };
-                let why = model.words_for(&scored, role, &words, 3);
-                tally_add.push((agency, probability, Reason::Learned { words: why }));
+                learned.push((agency.code.as_str(), role));
+                tally_add.push((agency, probability, Reason::Learned { words: Vec::new() }));
             }
         }
         let chosen = query.category.filter(|c| !c.is_empty());
@@ -354,6 +360,19 @@ impl Router {
                 .then(a.agency.cmp(&b.agency))
         });
         ranked.truncate(3);
+        if let Some((model, scored)) = &scored {
+            for suggestion in &mut ranked {
+                let Some(&(_, role)) = learned.iter().find(|(code, _)| *code == suggestion.agency)
+                else {
+                    continue;
+                };
+                for reason in &mut suggestion.reasons {
+                    if let Reason::Learned { words: why } = reason {
+                        *why = model.words_for(scored, role, &words, 3);
+                    }
+                }
+            }
+        }
         Routing {
             place,
             places,

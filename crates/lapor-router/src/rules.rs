@@ -3,6 +3,8 @@
 //! deployment routes with these rules from day one; national admins edit them; the learned
 //! model takes over as confirmed routings accumulate.
 
+use std::sync::OnceLock;
+
 use crate::text;
 
 /// Where in the government a rule points.
@@ -392,6 +394,9 @@ const CATEGORY_WORDS: &[(&str, &[&str])] = &[
     ("hukum_ham.imigrasi", &["paspor", "imigrasi", "visa"]),
 ];
 
+/// A category word list entry and its words in normal form.
+type Entry = (&'static str, Vec<String>);
+
 /// A category recognised from the words, with the words that showed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recognised {
@@ -403,19 +408,36 @@ pub struct Recognised {
 /// entries count double: "lampu jalan" says more than "lampu".
 #[must_use]
 pub fn recognise(words: &[String]) -> Vec<Recognised> {
+    // The entries in normal form, once per process.
+    static ENTRIES: OnceLock<Vec<(&'static str, Vec<Entry>)>> = OnceLock::new();
+    let entries = ENTRIES.get_or_init(|| {
+        CATEGORY_WORDS
+            .iter()
+            .map(|(category, list)| {
+                let list = list
+                    .iter()
+                    .map(|entry| (*entry, text::words(entry)))
+                    .filter(|(_, w)| !w.is_empty())
+                    .collect();
+                (*category, list)
+            })
+            .collect()
+    });
+    // Most entries' first word is absent: one set lookup rules them out.
+    let present: std::collections::HashSet<
+        &str,
+        std::hash::BuildHasherDefault<crate::features::Fnv>,
+    > = words.iter().map(String::as_str).collect();
     let mut found: Vec<(usize, Recognised)> = Vec::new();
-    for (category, entries) in CATEGORY_WORDS {
+    for (category, list) in entries {
         let mut score = 0;
         let mut shown = Vec::new();
-        for entry in *entries {
-            let entry_words = text::words(entry);
-            if entry_words.is_empty() {
-                continue;
-            }
-            let present = words
-                .windows(entry_words.len())
-                .any(|w| w == entry_words.as_slice());
-            if present {
+        for (entry, entry_words) in list {
+            if present.contains(entry_words[0].as_str())
+                && words
+                    .windows(entry_words.len())
+                    .any(|w| w == entry_words.as_slice())
+            {
                 score += entry_words.len();
                 shown.push((*entry).to_owned());
             }

@@ -13,12 +13,12 @@ use lapor_domain::status::Status;
 use lapor_domain::tracking::ReportNumber;
 use officers::{PROVINCE, Who, World, form, input_value, pdf};
 
-/// The demo's first report (a pothole on Jalan Tjilik Riwut km 5) and the two demo reports
+/// The demo's second report (a pothole on Jalan Tjilik Riwut km 5) and the two demo reports
 /// that repeat it, not verified yet: the same reporter sending it again, and a neighbour in
 /// other words.
-const ORIGINAL: &str = "0000001";
-const RESENT: &str = "0000010";
-const NEIGHBOUR: &str = "0000011";
+const ORIGINAL: &str = "0000002";
+const RESENT: &str = "0000011";
+const NEIGHBOUR: &str = "0000012";
 
 fn section(html: &str) -> Option<&str> {
     let start = html.find("id=\"similar\"")?;

@@ -258,11 +258,14 @@ pub(crate) async fn step(
         .await
     {
         Ok(()) => {
+            // The officer's own follow-up is saved; a failure with the rest of the group must
+            // not look like it was not (they would send it twice). Reports left unanswered
+            // still show their status in "Laporan serupa".
             if let Some(answer) = group
-                && let Err(e) =
+                && let Err(error) =
                     super::similar::answer_group(&state, &staff.officer, number, answer).await
             {
-                return PageError::from_app(e, tr).into_response();
+                tracing::error!(report = %number, %error, "group follow-up incomplete");
             }
             // Some steps hand the report out of this officer's reach (bukan wewenang, back
             // to the agency): then the inbox confirms it.

@@ -353,9 +353,15 @@ fn default_agency(case: &Case, suggested_by_router: Option<&str>) -> Option<Stri
         })
         .flatten()
         .flatten();
+    // On a report already routed, re-verifying (to fix the classification, say) keeps its
+    // agency unless the admin picks another.
+    let waiting = matches!(
+        r.status,
+        Status::Unverified | Status::Pending | Status::Returned
+    );
     suggested
         .or_else(|| r.target_agency.clone())
-        .or_else(|| suggested_by_router.map(str::to_owned))
+        .or_else(|| suggested_by_router.filter(|_| waiting).map(str::to_owned))
         .or_else(|| r.agency.clone())
 }
 

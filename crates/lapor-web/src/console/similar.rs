@@ -4,11 +4,11 @@
 //! accept one, each getting its own follow-up step.
 
 use lapor_app::duplicates::Kind;
-use lapor_app::{AppError, Command, Officer, Upload};
+use lapor_app::{AppError, Command, Officer};
 use lapor_domain::tracking::ReportNumber;
 
 use crate::AppState;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 use crate::request::FormData;
 
 /// One linked report as the case page lists it.
@@ -61,13 +61,11 @@ impl SimilarView {
     }
 }
 
-/// The text and files of a follow-up posted with "apply to similar reports" ticked; taken
-/// before the command is handed to the use case.
-pub(crate) fn group_answer(form: &FormData, command: &Command) -> Option<(String, Vec<Upload>)> {
+/// The text of a follow-up posted with "apply to similar reports" ticked; taken before the
+/// command is handed to the use case.
+pub(crate) fn group_answer(form: &FormData, command: &Command) -> Option<String> {
     match command {
-        Command::FollowUp { text, attachments } if form.checked("group") => {
-            Some((text.clone(), attachments.clone()))
-        }
+        Command::FollowUp { text, .. } if form.checked("group") => Some(text.clone()),
         _ => None,
     }
 }
@@ -77,21 +75,18 @@ pub(crate) async fn answer_group(
     state: &AppState,
     officer: &Officer,
     number: ReportNumber,
-    (text, files): (String, Vec<Upload>),
+    text: String,
 ) -> Result<(), AppError> {
     state
         .app
-        .follow_up_similar(officer, number, &text, &files)
+        .follow_up_similar(officer, number, &text)
         .await
         .map(|_| ())
 }
 
 impl Tr {
     fn pick_similar(self, id: &'static str, en: &'static str) -> &'static str {
-        match self.0 {
-            Lang::Id => id,
-            Lang::En => en,
-        }
+        if self.is_english() { en } else { id }
     }
 
     pub(crate) fn similar_title(&self) -> &'static str {
@@ -123,10 +118,10 @@ impl Tr {
     /// The group option of the follow-up form.
     pub(crate) fn similar_apply(&self, n: &usize) -> String {
         let n = *n;
-        match self.0 {
-            Lang::Id => format!("Terapkan juga ke {n} laporan serupa"),
-            Lang::En if n == 1 => "Apply to 1 similar report as well".to_owned(),
-            Lang::En => format!("Apply to {n} similar reports as well"),
+        match (self.is_english(), n) {
+            (false, _) => format!("Terapkan juga ke {n} laporan serupa"),
+            (true, 1) => "Apply to 1 similar report as well".to_owned(),
+            (true, _) => format!("Apply to {n} similar reports as well"),
         }
     }
 
