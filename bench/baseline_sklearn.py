@@ -5,7 +5,7 @@
     cargo run --release -- route eval --cv 5 ../shared/data/complaints/surabaya_train.csv \
         --level opd --folds-out /tmp/folds.csv
     pip install scikit-learn
-    python3 bench/baseline_sklearn.py ../shared/data/complaints/surabaya_train.csv /tmp/folds.csv
+    python3 bench/baseline_sklearn.py ../shared/data/complaints/surabaya_train.csv /tmp/folds.csv [opd|all]
 
 Prints accuracy, macro-F1 and top-3 accuracy at both levels, text only (as in the dataset's
 PROVENANCE.md) and text + location_text.
@@ -19,7 +19,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
 
-def main(data_path, folds_path):
+def main(data_path, folds_path, only=None):
     rows = list(csv.DictReader(open(data_path, encoding="utf-8")))
     folds = np.array([int(r["fold"]) for r in csv.DictReader(open(folds_path))])
     assert len(folds) == len(rows), "folds file does not match the data"
@@ -41,6 +41,8 @@ def main(data_path, folds_path):
     }
     k = folds.max() + 1
     for level, y in levels.items():
+        if only and level != only:
+            continue
         for name, x in inputs.items():
             predicted = np.empty(len(rows), dtype=object)
             top3 = 0
@@ -61,4 +63,4 @@ def main(data_path, folds_path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
