@@ -441,8 +441,11 @@ async fn the_public_api_never_shows_confidential_reports_or_an_anonymous_reporte
     assert_eq!(anonymous.json()["anonymous"], true);
     assert!(!anonymous.body.contains("Dewi"));
 
-    // The confidential report exists (number 5 in the demo) but is not public by number.
-    let confidential = t.get("/api/v1/public/reports/0000005").await;
+    // The confidential report exists but is not public by number.
+    let number = t
+        .number_of("Dugaan pungutan dalam pengurusan surat pindah")
+        .await;
+    let confidential = t.get(&format!("/api/v1/public/reports/{number}")).await;
     assert_eq!(confidential.status, StatusCode::NOT_FOUND);
     assert!(!confidential.body.contains("pungutan"));
 }
