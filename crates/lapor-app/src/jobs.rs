@@ -479,7 +479,8 @@ impl App {
                 )
             })
         {
-            self.route_to_chosen(report, target, now).await?;
+            self.route_by_system(report, Action::RouteToChosenAgency, target, None, now)
+                .await?;
             summary.routed += 1;
             return Ok(());
         }
@@ -644,24 +645,24 @@ impl App {
         }
     }
 
-    async fn route_to_chosen(
+    /// A routing the system does by itself (`RouteToChosenAgency`, `AutoRoute`): the step
+    /// with its reason, and the notices to the reporter and the agency's admins.
+    pub(crate) async fn route_by_system(
         &self,
         report: &ReportWithHistory,
+        action: Action,
         target: &str,
+        why: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let r = &report.record.report;
-        let to = transition(
-            r.status,
-            Action::RouteToChosenAgency,
-            ActorRole::System,
-            false,
-        )?;
+        let to = transition(r.status, action, ActorRole::System, false)?;
         let mut draft = Draft::new(report, None);
         let code = target.to_owned();
-        draft.step(now, Actor::system(), Action::RouteToChosenAgency, to, |k| {
-            if let EventKind::Transition { agency, .. } = k {
+        draft.step(now, Actor::system(), action, to, |k| {
+            if let EventKind::Transition { agency, reason, .. } = k {
                 *agency = Some(code);
+                *reason = why;
             }
         });
         draft.change.agency = Some(target.to_owned());

@@ -7,9 +7,9 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use lapor_domain::event::{Actor, EventKind};
+use lapor_domain::event::EventKind;
 use lapor_domain::region::RegionCode;
-use lapor_domain::status::{Action, ActorRole, Status, transition};
+use lapor_domain::status::{Action, Status};
 use lapor_domain::{Problem, ValidationErrors};
 use lapor_router::directory::Directory;
 use lapor_router::features::report_words;
@@ -19,8 +19,6 @@ use lapor_router::route::{Query, Router, place_features};
 use lapor_router::rules::{self, Level, Rule};
 use lapor_store::{ReportWithHistory, RoutingRuleRecord};
 
-use crate::notify::{Notice, NoticeData};
-use crate::workflow::Draft;
 use crate::{App, AppError, Officer, Result};
 
 pub use lapor_router::route::{Reason, Routing, Suggestion};
@@ -401,10 +399,6 @@ impl App {
         else {
             return Ok(false);
         };
-        let now = self.now();
-        let to = transition(r.status, Action::AutoRoute, ActorRole::System, false)?;
-        let mut draft = Draft::new(report, None);
-        let code = best.agency.clone();
         let why = format!(
             "{} ({}%)",
             best.reasons
@@ -414,28 +408,12 @@ impl App {
                 .join("; "),
             (best.confidence * 100.0).round()
         );
-        draft.step(now, Actor::system(), Action::AutoRoute, to, |k| {
-            if let EventKind::Transition { agency, reason, .. } = k {
-                *agency = Some(code);
-                *reason = Some(why);
-            }
-        });
-        draft.change.agency = Some(best.agency.clone());
-        draft.agency = Some(best.agency.clone());
-        let data = NoticeData {
-            agency: Some(best.name.clone()),
-            ..NoticeData::default()
-        };
-        self.commit(
-            draft,
+        self.route_by_system(
             report,
-            Some((Notice::Routed, data.clone())),
-            vec![(
-                lapor_domain::user::Role::AdminInstansi,
-                vec![best.agency.clone()],
-                Notice::AssignedToAgency,
-                data,
-            )],
+            Action::AutoRoute,
+            &best.agency,
+            Some(why),
+            self.now(),
         )
         .await?;
         Ok(true)
